@@ -9,14 +9,14 @@ A thread a user may not see is a 404, never a 403, so its existence is not revea
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from annotate.models import Assignment, CorpusGrant, GrantRole
 from threads.models import Article, Corpus
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 def is_admin(user: AnyUser) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from threads.models import Article, Comment, Corpus
 
@@ -160,8 +161,9 @@ class Claim(models.Model):
     is_gold = models.BooleanField(default=False)
     # A random token the form carries, so a double-submitted form makes one claim.
     client_token = models.UUIDField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Set by the services, not auto_now: an import keeps the exported timestamps.
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["article_id", "comment_id", "start", "end", "id"]
@@ -201,8 +203,8 @@ class ReplyLabel(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reply_labels")
     label = models.ForeignKey(LabelValue, on_delete=models.PROTECT, related_name="+")
     is_gold = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["article_id", "comment_id", "id"]

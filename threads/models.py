@@ -14,8 +14,14 @@ article exactly one level up, which also rules out reply cycles.
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 from django.db.models import Q
+
+
+def _new_salt() -> str:
+    return secrets.token_hex(16)
 
 
 class Corpus(models.Model):
@@ -25,6 +31,9 @@ class Corpus(models.Model):
     guidelines = models.TextField(
         blank=True, help_text="Annotation guidelines, as Markdown or plain text."
     )
+    # Salt for pseudonymised exports: a commenter's hash is stable within a
+    # corpus but cannot be matched across corpora or guessed from a name list.
+    pseudonym_salt = models.CharField(max_length=64, default=_new_salt, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
