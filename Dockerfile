@@ -14,7 +14,7 @@ COPY annotate annotate
 COPY templates templates
 COPY static static
 COPY examples examples
-RUN make install && useradd --create-home threadlab && mkdir -p var && chown -R threadlab var
+RUN make install EXTRAS= && useradd --create-home threadlab && mkdir -p var && chown -R threadlab var
 
 USER threadlab
 ENV HOST=0.0.0.0 PORT=8000 STATIC_ROOT=/app/var/static
