@@ -1,0 +1,56 @@
+"""Production safety of config/settings.py, checked in a fresh interpreter per case."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
+    }
+    code = (
+        "import config.settings as s; "
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.STORAGES['staticfiles']['BACKEND'])"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = load_settings()
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_it_refuses_a_wildcard_host_when_debug_is_off():
+    result = load_settings(SECRET_KEY="x" * 50, ALLOWED_HOSTS="*")
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS may not contain '*'" in result.stderr
+
+
+def test_it_allows_no_host_by_default_when_debug_is_off():
+    result = load_settings(SECRET_KEY="x" * 50)
+    assert result.stdout.startswith("False [] True whitenoise.storage.CompressedManifest")
+
+
+def test_it_names_the_variable_with_a_bad_boolean():
+    result = load_settings(DEBUG="maybe")
+    assert "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_it_serves_localhost_with_a_development_key_in_debug():
+    result = load_settings(DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("True ['localhost', '127.0.0.1', '[::1]'] False")
