@@ -11,12 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
-    }
+    ours = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "SECURE_COOKIES"}
+    clean = {k: v for k, v in os.environ.items() if k not in ours}
     code = (
-        "import config.settings as s; "
-        "print(s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.STORAGES['staticfiles']['BACKEND'])"
+        "import config.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, "
+        "s.SESSION_COOKIE_SECURE, s.STORAGES['staticfiles']['BACKEND'])"
     )
     return subprocess.run(
         [sys.executable, "-c", code],
