@@ -1,6 +1,53 @@
 """The REST API under /api/. Every view here is wrapped in ``login_not_required``:
-DRF authenticates (token or session) inside the view, after the login middleware."""
+DRF authenticates (token or session) inside the view, after the login middleware.
+
+The schema needs an authenticated user too (token or session, checked by DRF);
+the Swagger UI page is for people in a browser, so it is left to the login
+middleware: signed-out visitors are sent to the login page.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from annotate import apis
 
 app_name = "api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "v1/corpora/",
+        login_not_required(apis.CorpusListApi.as_view()),
+        name="corpus-list",
+    ),
+    path(
+        "v1/corpora/<slug:slug>/",
+        login_not_required(apis.CorpusDetailApi.as_view()),
+        name="corpus-detail",
+    ),
+    path(
+        "v1/corpora/<slug:slug>/threads/",
+        login_not_required(apis.CorpusThreadListApi.as_view()),
+        name="corpus-thread-list",
+    ),
+    path(
+        "v1/corpora/<slug:slug>/export/",
+        login_not_required(apis.CorpusExportApi.as_view()),
+        name="corpus-export",
+    ),
+    path(
+        "v1/threads/<int:pk>/",
+        login_not_required(apis.ThreadDetailApi.as_view()),
+        name="thread-detail",
+    ),
+    path("v1/claims/", login_not_required(apis.ClaimListApi.as_view()), name="claim-list"),
+    path(
+        "v1/reply-labels/",
+        login_not_required(apis.ReplyLabelListApi.as_view()),
+        name="reply-label-list",
+    ),
+    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Anything else under /api/ ending in a slash: a JSON 404, not the site's HTML page.
+    re_path(r"^.*/$", login_not_required(apis.api_not_found), name="not-found"),
+]

@@ -117,7 +117,7 @@ def api_claim_list(*, user: AnyUser) -> QuerySet[Claim]:
         .select_related("annotator", "comment", "claim_type", "stance", "stance_target")
         .only(
             "id",
-            "article_id",
+            "article",
             "comment__id",
             "comment__external_id",
             "annotator__id",
@@ -131,7 +131,7 @@ def api_claim_list(*, user: AnyUser) -> QuerySet[Claim]:
             "stance__name",
             "stance_target__id",
             "stance_target__name",
-            "target_claim_id",
+            "target_claim",
             "note",
             "is_gold",
             "created_at",
@@ -148,7 +148,7 @@ def api_reply_label_list(*, user: AnyUser) -> QuerySet[ReplyLabel]:
         .select_related("annotator", "comment", "label")
         .only(
             "id",
-            "article_id",
+            "article",
             "comment__id",
             "comment__external_id",
             "annotator__id",

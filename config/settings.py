@@ -199,7 +199,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": env_str("API_THROTTLE_USER", "10000/hour"),
         "anon": env_str("API_THROTTLE_ANON", "100/hour"),
+        "export": env_str("API_THROTTLE_EXPORT", "120/hour"),
     },
+    # ``?format=`` names an export format (jsonl, csv, convokit), not a renderer.
+    "URL_FORMAT_OVERRIDE": None,
+    "EXCEPTION_HANDLER": "annotate.apis.api_exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {

@@ -1,0 +1,366 @@
+"""The researcher REST API (DESIGN.md "REST API"): read-only views over the selectors.
+
+What a user sees is decided by ``annotate.selectors`` (``api_*``): a corpus or
+thread the user may not read is a 404 with the same body as one that does not
+exist. Every error is JSON ``{"detail": ...}`` (plus ``errors`` for a bad
+parameter), shaped by :func:`api_exception_handler`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, generics
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
+from rest_framework.views import APIView, exception_handler
+
+from annotate.filters import ClaimFilter, ReplyLabelFilter
+from annotate.pagination import MAX_ID, IdCursorPagination
+from annotate.permissions import CanExportCorpus, ReadOnly
+from annotate.selectors import (
+    api_claim_list,
+    api_corpus_get,
+    api_corpus_list,
+    api_reply_label_list,
+    api_thread_list,
+    api_thread_queryset,
+)
+from annotate.serializers import (
+    ClaimSerializer,
+    CorpusDetailSerializer,
+    CorpusSerializer,
+    ErrorSerializer,
+    ReplyLabelSerializer,
+    ThreadDetailSerializer,
+    ThreadSerializer,
+)
+from threads.models import Article, Corpus
+from threads.selectors import thread_get
+
+NO_CORPUS = "No corpus with this slug among those you can read."
+NO_THREAD = "No thread with this id among those you can read."
+NOT_FOUND = "No such API endpoint. The API's endpoints are listed at /api/docs/."
+
+EXPORT_FORMATS = {
+    # format: (content type, file name suffix)
+    "jsonl": ("application/x-ndjson; charset=utf-8", ".jsonl"),
+    "csv": ("text/csv; charset=utf-8", ".csv"),
+    "convokit": ("application/zip", "-convokit.zip"),
+}
+TRUE_VALUES = {"1", "true", "yes"}
+FALSE_VALUES = {"0", "false", "no", ""}
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, with one shape for every error: ``{"detail": "...", "errors"?: {...}}``.
+
+    A 400 for bad parameters keeps the per-parameter messages under ``errors``
+    and sums them up in ``detail``, so a person reading only ``detail`` knows
+    what to change.
+    """
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    data = response.data
+    if isinstance(exc, exceptions.ValidationError):
+        errors = data if isinstance(data, dict) else {"non_field_errors": data}
+        errors = {
+            key: [str(m) for m in (value if isinstance(value, list) else [value])]
+            for key, value in errors.items()
+        }
+        summary = "; ".join(f"{key}: {' '.join(messages)}" for key, messages in errors.items())
+        response.data = {"detail": f"Invalid parameters. {summary}", "errors": errors}
+    elif not (isinstance(data, dict) and "detail" in data):
+        response.data = {"detail": str(data)}
+    return response
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any other path under /api/: a JSON 404 rather than the site's HTML page."""
+    return JsonResponse({"detail": NOT_FOUND}, status=404)
+
+
+ERRORS = {
+    401: OpenApiResponse(ErrorSerializer, description="No token, or a wrong or revoked one."),
+    403: OpenApiResponse(ErrorSerializer, description="Not allowed (the API is read-only)."),
+    405: OpenApiResponse(ErrorSerializer, description="The API is read-only: use GET."),
+    429: OpenApiResponse(ErrorSerializer, description="Too many requests: wait and retry."),
+}
+BAD_REQUEST = {
+    400: OpenApiResponse(
+        ErrorSerializer,
+        description="A parameter the API cannot use; `errors` names it and says what works.",
+        examples=[
+            OpenApiExample(
+                "Unknown stance",
+                value={
+                    "detail": "Invalid parameters. stance: No stance named 'nonsense'. "
+                    "Valid: neutral, oppose, support.",
+                    "errors": {
+                        "stance": ["No stance named 'nonsense'. Valid: neutral, oppose, support."]
+                    },
+                },
+            )
+        ],
+    )
+}
+NOT_FOUND_RESPONSE = {
+    404: OpenApiResponse(
+        ErrorSerializer, description="No such object, or not one you can read (the same answer)."
+    )
+}
+
+
+SLUG = OpenApiParameter(
+    "slug",
+    str,
+    OpenApiParameter.PATH,
+    pattern=r"^[-a-zA-Z0-9_]+$",
+    description="The corpus's slug, as the corpora list gives it.",
+)
+THREAD_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT64, OpenApiParameter.PATH, description="The thread's (article's) id."
+)
+
+
+class ApiMixin(APIView):
+    """Authenticated, read-only, throttled: every API view."""
+
+    permission_classes = [IsAuthenticated & ReadOnly]
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Corpora you can read",
+        description="Admins: every corpus; reviewers and researchers: the corpora they are "
+        "granted; annotators: the corpora of their assigned threads.",
+        responses={200: CorpusSerializer(many=True), **ERRORS},
+    )
+)
+class CorpusListApi(ApiMixin, generics.ListAPIView):
+    serializer_class = CorpusSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return api_corpus_list(user=self.request.user)
+
+
+def _corpus_or_404(request: Request, slug: str) -> Corpus:
+    corpus = api_corpus_get(user=request.user, slug=slug)
+    if corpus is None:
+        raise exceptions.NotFound(NO_CORPUS)
+    return corpus
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="One corpus, with its label schema",
+        parameters=[SLUG],
+        responses={200: CorpusDetailSerializer, **NOT_FOUND_RESPONSE, **ERRORS},
+    )
+)
+class CorpusDetailApi(ApiMixin, generics.RetrieveAPIView):
+    serializer_class = CorpusDetailSerializer
+    queryset = Corpus.objects.none()  # for the schema; get_object reads through the selector
+    lookup_field = "slug"
+
+    def get_object(self) -> Corpus:
+        return _corpus_or_404(self.request, self.kwargs["slug"])
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="The threads of a corpus, with counts and progress",
+        parameters=[SLUG],
+        description="Each thread (article) with its comment count, the claims and reply labels "
+        "you can read, and its assignments (done of total). Annotators see only their "
+        "assigned threads and count only their own labels. Ordered by id, cursor-paginated.",
+        responses={200: ThreadSerializer(many=True), **BAD_REQUEST, **NOT_FOUND_RESPONSE, **ERRORS},
+    )
+)
+class CorpusThreadListApi(ApiMixin, generics.ListAPIView):
+    serializer_class = ThreadSerializer
+    pagination_class = IdCursorPagination
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Article.objects.none()
+        corpus = _corpus_or_404(self.request, self.kwargs["slug"])
+        return api_thread_list(user=self.request.user, corpus=corpus)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="One thread: the article and its comments in display order",
+        parameters=[THREAD_ID],
+        description="Comments come parents first, each reply after its parent and siblings in "
+        "order (`position`), with `depth` 0 for a top-level comment.",
+        responses={200: ThreadDetailSerializer, **NOT_FOUND_RESPONSE, **ERRORS},
+    )
+)
+class ThreadDetailApi(ApiMixin, generics.RetrieveAPIView):
+    serializer_class = ThreadDetailSerializer
+    queryset = Article.objects.none()  # for the schema; get_object reads through the selector
+
+    def get_object(self) -> Article:
+        pk = self.kwargs["pk"]
+        if not 0 < pk <= MAX_ID:
+            raise exceptions.NotFound(NO_THREAD)
+        try:
+            thread = thread_get(article_id=pk, queryset=api_thread_queryset(user=self.request.user))
+        except Article.DoesNotExist:
+            raise exceptions.NotFound(NO_THREAD) from None
+        by_id = {comment.pk: comment for comment in thread.comments}
+        for comment in thread.comments:
+            parent = by_id.get(comment.parent_id) if comment.parent_id else None
+            comment.parent_external_id = parent.external_id if parent else None  # type: ignore[attr-defined]
+        thread.article.comment_list = thread.comments  # type: ignore[attr-defined]
+        return thread.article
+
+
+LIST_DESCRIPTION = (
+    "Admins read every {what}; reviewers and researchers every {what} (annotators' and gold) "
+    "of the corpora they are granted; annotators only their own, on their assigned threads. "
+    "Ordered by id and cursor-paginated: follow `next` until it is null. Rows added while "
+    "you page appear on later pages; none is skipped or repeated."
+)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Claims, filtered and paginated",
+        description=LIST_DESCRIPTION.format(what="claim"),
+        responses={200: ClaimSerializer(many=True), **BAD_REQUEST, **ERRORS},
+    )
+)
+class ClaimListApi(ApiMixin, generics.ListAPIView):
+    serializer_class = ClaimSerializer
+    pagination_class = IdCursorPagination
+    filterset_class = ClaimFilter
+
+    def get_queryset(self):
+        return api_claim_list(user=self.request.user)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Reply labels, filtered and paginated",
+        description=LIST_DESCRIPTION.format(what="reply label"),
+        responses={200: ReplyLabelSerializer(many=True), **BAD_REQUEST, **ERRORS},
+    )
+)
+class ReplyLabelListApi(ApiMixin, generics.ListAPIView):
+    serializer_class = ReplyLabelSerializer
+    pagination_class = IdCursorPagination
+    filterset_class = ReplyLabelFilter
+
+    def get_queryset(self):
+        return api_reply_label_list(user=self.request.user)
+
+
+class FirstRendererNegotiation(BaseContentNegotiation):
+    """The export answers with its own file type whatever ``Accept`` says; errors are JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class CorpusExportApi(ApiMixin):
+    permission_classes = [IsAuthenticated & ReadOnly & CanExportCorpus]
+    content_negotiation_class = FirstRendererNegotiation
+    throttle_classes = [UserRateThrottle, AnonRateThrottle, ScopedRateThrottle]
+    throttle_scope = "export"
+
+    @extend_schema(
+        summary="Download the whole labelled corpus",
+        description="Streams the corpus in the export format of DESIGN.md: `jsonl` (one thread "
+        "a line, with its annotations and gold), `csv` (one row per claim) or `convokit` (a "
+        "zip of a ConvoKit corpus folder). For the corpus's researchers, reviewers and admins.",
+        parameters=[
+            SLUG,
+            OpenApiParameter(
+                "format",
+                str,
+                enum=list(EXPORT_FORMATS),
+                default="jsonl",
+                description="jsonl, csv or convokit (a zip).",
+            ),
+            OpenApiParameter(
+                "pseudonymise",
+                str,
+                enum=["1", "0", "true", "false"],
+                default="0",
+                description="1: replace author names with a stable per-corpus hash.",
+            ),
+        ],
+        responses={
+            (200, "application/x-ndjson"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="One thread a line."
+            ),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="A claim a row."),
+            (200, "application/zip"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="A ConvoKit corpus folder, zipped."
+            ),
+            (400, "application/json"): OpenApiResponse(
+                ErrorSerializer,
+                description="An unknown format or a pseudonymise that is not a boolean.",
+                examples=[
+                    OpenApiExample(
+                        "Unknown format",
+                        value={
+                            "detail": "Invalid parameters. format: No export format 'xml'. "
+                            "Accepted: jsonl, csv, convokit.",
+                            "errors": {
+                                "format": [
+                                    "No export format 'xml'. Accepted: jsonl, csv, convokit."
+                                ]
+                            },
+                        },
+                    )
+                ],
+            ),
+            **{(code, "application/json"): r for code, r in NOT_FOUND_RESPONSE.items()},
+            **{(code, "application/json"): r for code, r in ERRORS.items()},
+        },
+    )
+    def get(self, request: Request, slug: str) -> StreamingHttpResponse:
+        corpus = _corpus_or_404(request, slug)
+        self.check_object_permissions(request, corpus)
+        fmt = request.query_params.get("format", "jsonl")
+        if fmt not in EXPORT_FORMATS:
+            raise exceptions.ValidationError(
+                {"format": [f"No export format {fmt!r}. Accepted: {', '.join(EXPORT_FORMATS)}."]}
+            )
+        raw = request.query_params.get("pseudonymise", "0").strip().lower()
+        if raw not in TRUE_VALUES | FALSE_VALUES:
+            raise exceptions.ValidationError(
+                {"pseudonymise": [f"pseudonymise={raw!r} is not a boolean: use 1 or 0."]}
+            )
+        pseudonymise = raw in TRUE_VALUES
+        from annotate.exchange import corpus_export_stream  # written beside this module
+
+        chunks: Iterator[bytes] = corpus_export_stream(
+            corpus=corpus, fmt=fmt, pseudonymise=pseudonymise
+        )
+        content_type, suffix = EXPORT_FORMATS[fmt]
+        name = corpus.slug + ("-pseudonymised" if pseudonymise else "") + suffix
+        response = StreamingHttpResponse(chunks, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response

@@ -1,0 +1,164 @@
+"""Query-string filters of the claim and reply-label lists (django-filter).
+
+A value the filter cannot use is a 400 that says what would work: a label name
+no schema readable by the user has, a ``gold`` that is not a boolean, a date
+that is not ISO 8601. Label names are checked against the schemas of the
+corpora the user may read (one query, only when the filter is given).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import django_filters as filters
+from django import forms
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
+
+from annotate.models import Claim, LabelKind, ReplyLabel
+from annotate.selectors import api_label_names
+
+MAX_ID = 2**63 - 1
+
+
+class IdField(forms.IntegerField):
+    default_error_messages = {"invalid": "Give a thread id: a whole number, e.g. 42."}
+
+
+@extend_schema_field(OpenApiTypes.INT64)
+class IdFilter(filters.NumberFilter):
+    """An integer id; a value no row can have (too large, negative) is refused, not queried."""
+
+    field_class = IdField
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class LabelNameFilter(filters.CharFilter):
+    """A label value by name, checked against the readable corpora's schemas."""
+
+    def __init__(self, *, kind: str, param: str, **kwargs: Any) -> None:
+        self.kind = kind
+        self.param = param
+        super().__init__(max_length=50, **kwargs)
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if value in ("", None):
+            return qs
+        names = api_label_names(user=self.parent.request.user, kind=self.kind)
+        if value not in names:
+            valid = ", ".join(sorted(names)) or "none: you cannot read any corpus"
+            kind = LabelKind(self.kind).label
+            raise ValidationError({self.param: [f"No {kind} named {value!r}. Valid: {valid}."]})
+        return super().filter(qs, value)
+
+
+GOLD_CHOICES = [("true", "true"), ("false", "false"), ("1", "1"), ("0", "0")]
+
+
+class GoldFilter(filters.ChoiceFilter):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            choices=GOLD_CHOICES,
+            method=self.filter_gold,
+            error_messages={
+                "invalid_choice": "gold=%(value)s is not a boolean: use gold=true or gold=false."
+            },
+            help_text="true: only the reviewers' gold labels; false: only the annotators' own.",
+            **kwargs,
+        )
+
+    @staticmethod
+    def filter_gold(qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(is_gold=value in ("true", "1"))
+
+
+class SafeIsoDateTimeField(filters.fields.IsoDateTimeField):
+    default_error_messages = {
+        "invalid": "Give an ISO 8601 date and time, e.g. 2026-01-31T12:00:00Z.",
+    }
+
+    def to_python(self, value: Any) -> Any:
+        parsed = super().to_python(value)
+        try:
+            # The database stores UTC: a time at the edge of the calendar whose
+            # offset pushes it past year 1 or 9999 cannot be stored or compared.
+            if parsed is not None:
+                parsed.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return parsed
+
+
+class UpdatedSinceFilter(filters.IsoDateTimeFilter):
+    field_class = SafeIsoDateTimeField
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            field_name="updated_at",
+            lookup_expr="gte",
+            help_text="Only rows created or changed at or after this ISO 8601 time.",
+            **kwargs,
+        )
+
+
+def _corpus() -> filters.CharFilter:
+    return filters.CharFilter(
+        field_name="article__corpus__slug", max_length=100, help_text="A corpus slug."
+    )
+
+
+def _thread() -> IdFilter:
+    return IdFilter(field_name="article_id", help_text="A thread (article) id.")
+
+
+def _annotator() -> filters.CharFilter:
+    return filters.CharFilter(
+        field_name="annotator__username", max_length=150, help_text="An annotator's username."
+    )
+
+
+class ClaimFilter(filters.FilterSet):
+    corpus = _corpus()
+    thread = _thread()
+    annotator = _annotator()
+    stance = LabelNameFilter(
+        kind=LabelKind.STANCE,
+        param="stance",
+        field_name="stance__name",
+        help_text="A stance name of the corpus's schema, e.g. support.",
+    )
+    claim_type = LabelNameFilter(
+        kind=LabelKind.CLAIM_TYPE,
+        param="claim_type",
+        field_name="claim_type__name",
+        help_text="A claim type name of the corpus's schema, e.g. claim.",
+    )
+    gold = GoldFilter()
+    updated_since = UpdatedSinceFilter()
+
+    class Meta:
+        model = Claim
+        fields = ["corpus", "thread", "annotator", "stance", "claim_type", "gold", "updated_since"]
+
+
+class ReplyLabelFilter(filters.FilterSet):
+    corpus = _corpus()
+    thread = _thread()
+    annotator = _annotator()
+    label = LabelNameFilter(
+        kind=LabelKind.REPLY_LABEL,
+        param="label",
+        field_name="label__name",
+        help_text="A reply label name of the corpus's schema, e.g. support.",
+    )
+    gold = GoldFilter()
+    updated_since = UpdatedSinceFilter()
+
+    class Meta:
+        model = ReplyLabel
+        fields = ["corpus", "thread", "annotator", "label", "gold", "updated_since"]
