@@ -1,0 +1,86 @@
+"""File format codecs: thread files in, ThreadRecords out, and back.
+
+Pure code: no database, no annotation models (STYLE.md). One module per format:
+``text``, ``jsonl``, ``convokit``, ``reddit`` read threads (DESIGN.md "Import
+formats"); ``jsonl``, ``csv`` and ``convokit`` also write them ("Export").
+``tree.order_comments`` puts a thread's comments in display order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from threads.formats.records import CommentRecord, FormatError, ThreadRecord
+
+__all__ = [
+    "FORMATS",
+    "CommentRecord",
+    "FormatError",
+    "ThreadRecord",
+    "detect_format",
+    "read_threads",
+]
+
+FORMATS = ("text", "jsonl", "convokit", "reddit")
+
+_ACCEPTED = (
+    "text (.txt), jsonl (.jsonl), convokit (a folder or its utterances.jsonl), reddit (.json)"
+)
+
+
+def detect_format(path: Path) -> str:
+    """The format a file's name says it is in; a FormatError for a name that says nothing."""
+    path = Path(path)
+    if path.is_dir():
+        return "convokit"
+    name = path.name.lower()
+    if name == "utterances.jsonl":
+        return "convokit"
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        return "text"
+    if suffix == ".jsonl":
+        return "jsonl"
+    if suffix == ".json":
+        return "reddit"
+    raise FormatError(
+        f"cannot tell the format from the name; accepted: {_ACCEPTED}"
+        " (or name the format with --format)",
+        file=str(path),
+    )
+
+
+def read_threads(path: Path, *, fmt: str | None = None) -> Iterator[ThreadRecord]:
+    """Yield one ThreadRecord per thread in the file (or ConvoKit folder) at ``path``.
+
+    Streams where the format allows (jsonl line by line). Comments come in file
+    order with ``depth`` unset: ``tree.order_comments`` orders them and applies
+    the orphan policy. Raises FormatError for anything it cannot read.
+    """
+    path = Path(path)
+    if fmt is None:
+        if not path.exists():
+            raise FormatError("no such file", file=str(path))
+        fmt = detect_format(path)
+    elif fmt not in FORMATS:
+        raise FormatError(f"unknown format {fmt!r}; accepted: {', '.join(FORMATS)}", file=str(path))
+    if not path.exists():
+        raise FormatError("no such file", file=str(path))
+
+    # Imported here so that importing the package stays cheap and cycle-free.
+    if fmt == "text":
+        from threads.formats import text
+
+        return text.read(path)
+    if fmt == "jsonl":
+        from threads.formats import jsonl
+
+        return jsonl.read(path)
+    if fmt == "convokit":
+        from threads.formats import convokit
+
+        return convokit.read(path)
+    from threads.formats import reddit
+
+    return reddit.read(path)

@@ -8,7 +8,7 @@ travel as plain dicts in the shape of the jsonl export (DESIGN.md "Export").
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -63,3 +63,25 @@ class ThreadRecord:
     annotations: dict[str, list[dict[str, Any]]] | None = None
     gold: dict[str, list[dict[str, Any]]] | None = None
     line: int | None = None
+
+
+def parse_datetime(value: str) -> datetime:
+    """An ISO 8601 time as an aware datetime; a time without an offset is taken as UTC.
+
+    Raises ValueError for anything else (callers turn it into a FormatError with a place).
+    """
+    if not isinstance(value, str):
+        raise ValueError(f"expected an ISO 8601 time as a string, not {type(value).__name__}")
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def format_datetime(value: datetime | None) -> str | None:
+    """ISO 8601 for the writers (a naive time is taken as UTC); None stays None."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat()
