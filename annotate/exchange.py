@@ -1,0 +1,1217 @@
+"""Whole labelled corpora in and out of the database: import and export.
+
+The format codecs (``threads.formats``) are pure: files in, plain
+:class:`ThreadRecord` objects out, and back. These services join them to the
+models of both apps, so they live here, beside the ``import_threads`` and
+``export_corpus`` commands, the admin upload and the API export.
+
+Import is one transaction for the whole run and writes in bulk: threads are
+read in batches, each batch's articles are inserted at once, then its comments
+level by level (the database checks a reply's parent already exists one level
+up), then its claims in target order (a claim's target claim first), then its
+reply labels. Everything is validated before it is written; any problem is a
+:class:`FormatError` and nothing of the run stays in the database.
+
+Export reads the corpus in chunks of articles, a constant number of queries a
+chunk, and hands the writers one :class:`ThreadRecord` at a time, so memory
+stays flat whatever the size of the corpus. Claim ids in an export are local
+to the thread (1..n, in a fixed order), so exporting, importing into an empty
+corpus and exporting again gives the same file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import queue
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from annotate.models import Claim, LabelKind, LabelValue, ReplyLabel
+from annotate.services import corpus_get_or_create
+from threads.formats import FORMATS, detect_format, read_threads
+from threads.formats.records import CommentRecord, FormatError, ThreadRecord
+from threads.formats.tree import ORPHAN_POLICIES, order_comments
+from threads.models import Article, Comment, Corpus
+
+EXPORT_FORMATS = ("jsonl", "csv", "convokit")
+
+# A batch of threads is validated, then written, together: big enough for few,
+# large INSERTs, small enough to keep an import of any size in bounded memory.
+_BATCH_COMMENTS = 5000
+_BATCH_THREADS = 500
+_INSERT_BATCH = 2000
+_EXPORT_CHUNK = 200  # articles per export chunk
+_FETCH_CHUNK = 2000  # rows fetched at a time from an export query
+_STREAM_CHUNK = 64 * 1024  # bytes an export stream hands on at a time
+
+# Field sizes the database enforces (PostgreSQL refuses longer values).
+_MAX_ID = 255
+_MAX_TITLE = 1000
+_MAX_AUTHOR = 255
+_MAX_URL = 2000
+
+_CLAIM_KEYS = ("id", "annotator", "comment_id", "start", "end", "text")
+
+
+# ---------------------------------------------------------------------------
+# Import
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class ImportSummary:
+    threads: int = 0
+    threads_existing: int = 0
+    comments: int = 0
+    orphans_attached: int = 0
+    orphans_skipped: int = 0
+    claims: int = 0
+    reply_labels: int = 0
+    users_created: int = 0
+    seconds: float = 0.0
+
+    def __str__(self) -> str:
+        return (
+            f"Imported {_n(self.threads, 'thread')} ({self.threads_existing} already there), "
+            f"{_n(self.comments, 'comment')} (orphans: {self.orphans_attached} attached, "
+            f"{self.orphans_skipped} skipped), {_n(self.claims, 'claim')}, "
+            f"{_n(self.reply_labels, 'reply label')}, {_n(self.users_created, 'new user')} "
+            f"in {self.seconds:.2f} s."
+        )
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+@transaction.atomic
+def threads_import(
+    *,
+    corpus_slug: str,
+    paths: Sequence[Path],
+    fmt: str | None = None,
+    orphans: str = "error",
+    progress: bool = False,
+) -> ImportSummary:
+    """Import every thread of ``paths`` into the corpus ``corpus_slug``, all or nothing.
+
+    The corpus is created with the default schema if it does not exist. A thread
+    whose external id is already in the corpus (or earlier in this run) is left
+    as it is and counted in ``threads_existing``. Annotations in the records
+    become claims and reply labels; missing annotator accounts are created with
+    unusable passwords. Raises :class:`FormatError` on any problem, naming the
+    file, line and thread; the transaction then leaves nothing written.
+    """
+    started = time.perf_counter()
+    if fmt is not None and fmt not in FORMATS:
+        raise FormatError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    if orphans not in ORPHAN_POLICIES:
+        raise FormatError(
+            f"unknown orphans policy {orphans!r}; use one of: {', '.join(ORPHAN_POLICIES)}"
+        )
+    paths = [Path(p) for p in paths]
+    # Fail on a missing file or an unknown kind of file before reading any.
+    for path in paths:
+        if not path.exists():
+            raise FormatError("no such file or folder", file=str(path))
+        if fmt is None:
+            detect_format(path)
+
+    try:
+        corpus, _ = corpus_get_or_create(slug=corpus_slug)
+    except ValidationError as exc:
+        raise FormatError(f"cannot create corpus {corpus_slug!r}: {_messages(exc)}") from None
+    importer = _Importer(corpus=corpus, orphans=orphans)
+    with tqdm(
+        desc="import", unit=" threads", disable=not progress, file=sys.stderr, leave=False
+    ) as bar:
+        for path in paths:
+            for record in read_threads(path, fmt=fmt):
+                importer.add(record, file=str(path))
+                bar.update()
+        importer.flush()
+    importer.summary.seconds = time.perf_counter() - started
+    return importer.summary
+
+
+def threads_import_upload(
+    *, corpus_slug: str, name: str, data: bytes, fmt: str | None = None, orphans: str = "error"
+) -> ImportSummary:
+    """Import an uploaded file (the admin form): same rules as :func:`threads_import`.
+
+    ``name`` is the uploaded file's name: it chooses the format (unless ``fmt``
+    does) and is the file named in error messages. A ``.zip`` holding a ConvoKit
+    corpus folder is imported as ConvoKit.
+    """
+    safe_name = Path(name.replace("\\", "/")).name or "upload"
+    with tempfile.TemporaryDirectory(prefix="threadlab-upload-") as tmp:
+        target = Path(tmp) / safe_name
+        target.write_bytes(data)
+        path = target
+        if safe_name.lower().endswith(".zip"):
+            path, fmt = (
+                _unpack_convokit_zip(target, Path(tmp) / "unpacked", name=safe_name),
+                (fmt or "convokit"),
+            )
+        try:
+            return threads_import(corpus_slug=corpus_slug, paths=[path], fmt=fmt, orphans=orphans)
+        except FormatError as exc:
+            if exc.file and exc.file.startswith(tmp):
+                exc.file = safe_name
+            raise
+
+
+def _unpack_convokit_zip(archive: Path, into: Path, *, name: str) -> Path:
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            zf.extractall(into)  # extractall drops absolute and ".." parts of member names
+    except zipfile.BadZipFile:
+        raise FormatError("not a zip file", file=name) from None
+    found = sorted(into.rglob("utterances.jsonl"), key=lambda p: len(p.parts))
+    if not found:
+        raise FormatError("the zip holds no ConvoKit corpus (no utterances.jsonl)", file=name)
+    return found[0].parent
+
+
+def _messages(exc: ValidationError) -> str:
+    return "; ".join(exc.messages)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and timezone.is_naive(value):
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+@dataclass(slots=True)
+class _Claim:
+    local_id: Any
+    annotator: str
+    comment: str | None  # external id of the comment, None for the article body
+    start: int
+    end: int
+    quote: str
+    claim_type_id: int
+    stance_id: int
+    stance_target_id: int | None
+    target: Any  # local id of the target claim, or None
+    note: str
+    created_at: datetime
+    updated_at: datetime
+    is_gold: bool
+    level: int = 0  # 0 without a target claim, else its target's level + 1
+
+
+@dataclass(slots=True)
+class _Label:
+    annotator: str
+    comment: str
+    label_id: int
+    is_gold: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass
+class _Prepared:
+    record: ThreadRecord
+    comments: list[CommentRecord]  # display order, depth set
+    claims: list[_Claim]
+    labels: list[_Label]
+    file: str
+
+
+class _Importer:
+    """Collects records in batches, validates each batch, then writes it in bulk."""
+
+    def __init__(self, *, corpus: Corpus, orphans: str) -> None:
+        self.corpus = corpus
+        self.orphans = orphans
+        self.summary = ImportSummary()
+        self.pending: list[tuple[str, ThreadRecord]] = []
+        self.pending_comments = 0
+        self.seen: set[str] = set()
+        self.user_ids: dict[str, int] = {}
+        self.labels: dict[str, dict[str, int]] = defaultdict(dict)
+        for kind, name, pk in LabelValue.objects.filter(corpus=corpus).values_list(
+            "kind", "name", "pk"
+        ):
+            self.labels[kind][name] = pk
+
+    def add(self, record: ThreadRecord, *, file: str) -> None:
+        if not isinstance(record.id, str) or not record.id:
+            raise FormatError("a thread without an id", file=file, line=record.line)
+        if record.id in self.seen:
+            self.summary.threads_existing += 1
+            return
+        self.seen.add(record.id)
+        self.pending.append((file, record))
+        self.pending_comments += len(record.comments) + 1
+        if self.pending_comments >= _BATCH_COMMENTS or len(self.pending) >= _BATCH_THREADS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        pending, self.pending, self.pending_comments = self.pending, [], 0
+        existing = set(
+            Article.objects.filter(
+                corpus=self.corpus, external_id__in=[r.id for _, r in pending]
+            ).values_list("external_id", flat=True)
+        )
+        prepared = []
+        for file, record in pending:
+            if record.id in existing:
+                self.summary.threads_existing += 1
+            else:
+                prepared.append(self._prepare(record, file=file))
+        if prepared:
+            self._resolve_users(prepared)
+            try:
+                self._write(prepared)
+            except DatabaseError as exc:
+                first = prepared[0]
+                raise FormatError(
+                    f"the database refused the threads {prepared[0].record.id!r}"
+                    f"..{prepared[-1].record.id!r}: {exc}",
+                    file=first.file,
+                ) from exc
+
+    # -- validation ---------------------------------------------------------
+
+    def _prepare(self, record: ThreadRecord, *, file: str) -> _Prepared:
+        def error(message: str, line: int | None = None) -> FormatError:
+            return FormatError(
+                f"thread {record.id!r}: {message}", file=file, line=line or record.line
+            )
+
+        _check_text(record.id, "thread id", _MAX_ID, error)
+        _check_text(record.title, "title", _MAX_TITLE, error)
+        _check_text(record.body, "body", None, error)
+        _check_text(record.author, "author", _MAX_AUTHOR, error)
+        _check_text(record.url, "url", _MAX_URL, error)
+        if not isinstance(record.meta, dict):
+            raise error("meta must be an object")
+        ordered = order_comments(record, orphans=self.orphans, file=file)
+        for comment in ordered.comments:
+            _check_text(comment.id, "comment id", _MAX_ID, error, comment.line)
+            _check_text(comment.text, f"text of comment {comment.id!r}", None, error, comment.line)
+            _check_text(
+                comment.author,
+                f"author of comment {comment.id!r}",
+                _MAX_AUTHOR,
+                error,
+                comment.line,
+            )
+        self.summary.orphans_attached += ordered.orphans_attached
+        self.summary.orphans_skipped += ordered.orphans_skipped
+
+        texts: dict[str | None, str] = {None: record.body}
+        parents: dict[str, str | None] = {}
+        depths: dict[str, int] = {}
+        for comment in ordered.comments:
+            texts[comment.id] = comment.text
+            parents[comment.id] = comment.parent_id
+            depths[comment.id] = comment.depth or 0
+        skipped = {c.id for c in record.comments} - texts.keys()
+
+        claims: list[_Claim] = []
+        labels: list[_Label] = []
+        for section, is_gold in ((record.annotations, False), (record.gold, True)):
+            if section is None:
+                continue
+            if not isinstance(section, dict):
+                raise error(f"{'gold' if is_gold else 'annotations'} must be an object")
+            claims.extend(
+                self._claims(
+                    section.get("claims") or [], is_gold, texts, parents, depths, skipped, error
+                )
+            )
+            labels.extend(
+                self._labels(section.get("reply_labels") or [], is_gold, texts, skipped, error)
+            )
+        return _Prepared(
+            record=record, comments=ordered.comments, claims=claims, labels=labels, file=file
+        )
+
+    def _label_id(self, kind: str, value: Any, what: str, error: Callable[..., Any]) -> int:
+        pk = self.labels[kind].get(value) if isinstance(value, str) else None
+        if pk is None:
+            known = ", ".join(sorted(self.labels[kind])) or "none"
+            raise error(
+                f"{what}: unknown {LabelKind(kind).label} {value!r} "
+                f"(corpus {self.corpus.slug!r} has: {known})"
+            )
+        return pk
+
+    def _claims(
+        self,
+        items: Any,
+        is_gold: bool,
+        texts: dict[str | None, str],
+        parents: dict[str, str | None],
+        depths: dict[str, int],
+        skipped: set[str],
+        error: Callable[..., FormatError],
+    ) -> list[_Claim]:
+        section = "gold" if is_gold else "annotations"
+        if not isinstance(items, list):
+            raise error(f"{section} claims must be a list")
+        now = timezone.now()
+        by_id: dict[Any, _Claim] = {}
+        dropped: set[Any] = set()
+        for item in items:
+            if not isinstance(item, dict):
+                raise error(f"{section}: a claim must be an object, not {item!r}")
+            local_id = item.get("id")
+            what = f"{'gold ' if is_gold else ''}claim {local_id!r}"
+            missing = [k for k in _CLAIM_KEYS if k not in item]
+            if missing:
+                raise error(f"{what}: missing {', '.join(missing)}")
+            if not isinstance(local_id, int | str) or isinstance(local_id, bool):
+                raise error(f"{what}: the id must be a number or a string")
+            if local_id in by_id or local_id in dropped:
+                raise error(f"{what}: duplicate claim id")
+            annotator = item["annotator"]
+            if not isinstance(annotator, str) or not annotator:
+                raise error(f"{what}: the annotator must be a username")
+            comment = item["comment_id"]
+            if comment is not None and comment in skipped:
+                dropped.add(local_id)  # its comment was left out as an orphan: so is it
+                continue
+            if comment not in texts:
+                raise error(f"{what}: comment_id {comment!r} names no comment of the thread")
+            text = texts[comment]
+            start, end = item["start"], item["end"]
+            if not (_is_int(start) and _is_int(end) and 0 <= start < end <= len(text)):
+                where = "the article body" if comment is None else f"comment {comment!r}"
+                raise error(
+                    f"{what}: offsets [{start!r}, {end!r}) are not a span of {where} "
+                    f"(0 <= start < end <= {len(text)}, in code points)"
+                )
+            quote = item["text"]
+            if quote != text[start:end]:
+                raise error(
+                    f"{what}: text {_short(quote)} does not match the text at "
+                    f"[{start}, {end}): {_short(text[start:end])}"
+                )
+            claim_type_id = self._label_id(
+                LabelKind.CLAIM_TYPE, item.get("claim_type"), what, error
+            )
+            stance_id = self._label_id(LabelKind.STANCE, item.get("stance"), what, error)
+            target = item.get("stance_target")
+            stance_target_id: int | None = None
+            target_claim = None
+            if isinstance(target, dict) and set(target) == {"claim"}:
+                target_claim = target["claim"]
+            else:
+                stance_target_id = self._label_id(LabelKind.STANCE_TARGET, target, what, error)
+                if comment is None and target == "parent":
+                    raise error(f"{what}: a claim in the article body has no parent to target")
+            note = item.get("note")
+            if note is None:
+                note = ""
+            if not isinstance(note, str):
+                raise error(f"{what}: the note must be text")
+            created_at = _timestamp(item.get("created_at"), now, what, "created_at", error)
+            updated_at = _timestamp(item.get("updated_at"), created_at, what, "updated_at", error)
+            by_id[local_id] = _Claim(
+                local_id=local_id,
+                annotator=annotator,
+                comment=comment,
+                start=start,
+                end=end,
+                quote=quote,
+                claim_type_id=claim_type_id,
+                stance_id=stance_id,
+                stance_target_id=stance_target_id,
+                target=target_claim,
+                note=note,
+                created_at=created_at,
+                updated_at=updated_at,
+                is_gold=is_gold,
+            )
+        # Targets: an earlier claim of the same annotator in an ancestor text.
+        # Ancestors sit strictly higher in the tree, so following targets always
+        # ends; taken shallowest text first, a target's level (its insert round)
+        # is known before the claims that target it.
+        for claim in sorted(
+            by_id.values(), key=lambda c: -1 if c.comment is None else depths[c.comment]
+        ):
+            if claim.target is None:
+                continue
+            what = f"{'gold ' if is_gold else ''}claim {claim.local_id!r}"
+            if claim.target in dropped:  # its target went with a skipped orphan: so does it
+                dropped.add(claim.local_id)
+                del by_id[claim.local_id]
+                continue
+            target = by_id.get(claim.target)
+            if target is None:
+                raise error(f"{what}: target claim {claim.target!r} is not in the {section}")
+            if target.annotator != claim.annotator:
+                raise error(
+                    f"{what}: target claim {claim.target!r} is by {target.annotator!r}, "
+                    f"not by {claim.annotator!r}"
+                )
+            if claim.comment is None or (
+                target.comment is not None and target.comment not in _chain(claim.comment, parents)
+            ):
+                raise error(
+                    f"{what}: target claim {claim.target!r} is not in a text this one replies to"
+                )
+            claim.level = target.level + 1
+        claims = list(by_id.values())
+        return claims
+
+    def _labels(
+        self,
+        items: Any,
+        is_gold: bool,
+        texts: dict[str | None, str],
+        skipped: set[str],
+        error: Callable[..., FormatError],
+    ) -> list[_Label]:
+        section = "gold" if is_gold else "annotations"
+        if not isinstance(items, list):
+            raise error(f"{section} reply labels must be a list")
+        now = timezone.now()
+        seen: set[tuple[str, str]] = set()
+        labels = []
+        for item in items:
+            if not isinstance(item, dict):
+                raise error(f"{section}: a reply label must be an object, not {item!r}")
+            annotator, comment = item.get("annotator"), item.get("comment_id")
+            what = f"{'gold ' if is_gold else ''}reply label of {annotator!r} on {comment!r}"
+            if not isinstance(annotator, str) or not annotator:
+                raise error(f"{what}: the annotator must be a username")
+            if comment in skipped:
+                continue
+            if comment is None or comment not in texts:
+                raise error(f"{what}: comment_id {comment!r} names no comment of the thread")
+            if (annotator, comment) in seen:
+                raise error(f"{what}: a second label for the same comment")
+            seen.add((annotator, comment))
+            label_id = self._label_id(LabelKind.REPLY_LABEL, item.get("label"), what, error)
+            created_at = _timestamp(item.get("created_at"), now, what, "created_at", error)
+            updated_at = _timestamp(item.get("updated_at"), created_at, what, "updated_at", error)
+            labels.append(_Label(annotator, comment, label_id, is_gold, created_at, updated_at))
+        return labels
+
+    def _resolve_users(self, prepared: list[_Prepared]) -> None:
+        User = get_user_model()
+        wanted = {c.annotator for p in prepared for c in p.claims}
+        wanted.update(lbl.annotator for p in prepared for lbl in p.labels)
+        missing = wanted - self.user_ids.keys()
+        if not missing:
+            return
+        self.user_ids.update(
+            User.objects.filter(username__in=missing).values_list("username", "pk")
+        )
+        new = sorted(missing - self.user_ids.keys())
+        validator = User.username_validator  # type: ignore[attr-defined]
+        for username in new:
+            try:
+                validator(username)
+                if len(username) > 150:
+                    raise ValidationError("longer than 150 characters")
+            except ValidationError as exc:
+                owner = next(
+                    p
+                    for p in prepared
+                    if any(c.annotator == username for c in p.claims)
+                    or any(lbl.annotator == username for lbl in p.labels)
+                )
+                raise FormatError(
+                    f"thread {owner.record.id!r}: annotator {username!r} is not a valid "
+                    f"username: {_messages(exc)}",
+                    file=owner.file,
+                    line=owner.record.line,
+                ) from None
+        if new:
+            users = User.objects.bulk_create(
+                [User(username=u, password=make_password(None)) for u in new]
+            )
+            self.user_ids.update((u.get_username(), u.pk) for u in users)
+            self.summary.users_created += len(users)
+
+    # -- writing --------------------------------------------------------------
+
+    def _write(self, prepared: list[_Prepared]) -> None:
+        corpus_id = self.corpus.pk
+        articles = Article.objects.bulk_create(
+            [
+                Article(
+                    corpus_id=corpus_id,
+                    external_id=p.record.id,
+                    title=p.record.title,
+                    body=p.record.body,
+                    author=p.record.author or "",
+                    url=p.record.url or "",
+                    published_at=_aware(p.record.created_at),
+                    meta=p.record.meta or {},
+                )
+                for p in prepared
+            ],
+            batch_size=_INSERT_BATCH,
+        )
+        self.summary.threads += len(articles)
+
+        # Comments level by level, so every parent is in before its replies.
+        by_depth: dict[int, list[tuple[int, int, CommentRecord]]] = defaultdict(list)
+        for article, p in zip(articles, prepared, strict=True):
+            for position, c in enumerate(p.comments):
+                by_depth[c.depth or 0].append((article.pk, position, c))
+        comment_pks: dict[tuple[int, str], int] = {}
+        for depth in sorted(by_depth):
+            rows = by_depth[depth]
+            created = Comment.objects.bulk_create(
+                [
+                    Comment(
+                        article_id=article_id,
+                        parent_id=None
+                        if c.parent_id is None
+                        else comment_pks[(article_id, c.parent_id)],
+                        external_id=c.id,
+                        author=c.author or "",
+                        text=c.text,
+                        posted_at=_aware(c.created_at),
+                        meta=c.meta or {},
+                        depth=depth,
+                        position=position,
+                    )
+                    for article_id, position, c in rows
+                ],
+                batch_size=_INSERT_BATCH,
+            )
+            for (article_id, _, c), obj in zip(rows, created, strict=True):
+                comment_pks[(article_id, c.id)] = obj.pk
+            self.summary.comments += len(created)
+
+        # Claims in rounds: those without a target claim, then those whose target
+        # is in, and so on (the database checks the target exists).
+        by_level: dict[int, list[tuple[int, _Claim]]] = defaultdict(list)
+        for article, p in zip(articles, prepared, strict=True):
+            for claim in p.claims:
+                by_level[claim.level].append((article.pk, claim))
+        claim_pks: dict[tuple[int, bool, Any], int] = {}
+        users = self.user_ids
+        for level in sorted(by_level):
+            rows2 = by_level[level]
+            created_claims = Claim.objects.bulk_create(
+                [
+                    Claim(
+                        annotator_id=users[cl.annotator],
+                        article_id=article_id,
+                        comment_id=None
+                        if cl.comment is None
+                        else comment_pks[(article_id, cl.comment)],
+                        start=cl.start,
+                        end=cl.end,
+                        quote=cl.quote,
+                        claim_type_id=cl.claim_type_id,
+                        stance_id=cl.stance_id,
+                        stance_target_id=cl.stance_target_id,
+                        target_claim_id=None
+                        if cl.target is None
+                        else claim_pks[(article_id, cl.is_gold, cl.target)],
+                        note=cl.note,
+                        is_gold=cl.is_gold,
+                        created_at=cl.created_at,
+                        updated_at=cl.updated_at,
+                    )
+                    for article_id, cl in rows2
+                ],
+                batch_size=_INSERT_BATCH,
+            )
+            for (article_id, cl), made in zip(rows2, created_claims, strict=True):
+                claim_pks[(article_id, cl.is_gold, cl.local_id)] = made.pk
+            self.summary.claims += len(created_claims)
+
+        labels = ReplyLabel.objects.bulk_create(
+            [
+                ReplyLabel(
+                    annotator_id=users[lbl.annotator],
+                    article_id=article.pk,
+                    comment_id=comment_pks[(article.pk, lbl.comment)],
+                    label_id=lbl.label_id,
+                    is_gold=lbl.is_gold,
+                    created_at=lbl.created_at,
+                    updated_at=lbl.updated_at,
+                )
+                for article, p in zip(articles, prepared, strict=True)
+                for lbl in p.labels
+            ],
+            batch_size=_INSERT_BATCH,
+        )
+        self.summary.reply_labels += len(labels)
+
+
+def _chain(comment: str, parents: dict[str, str | None]) -> list[str]:
+    """The comment's ancestors, nearest first (the article body not included)."""
+    chain = []
+    current = parents.get(comment)
+    while current is not None:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
+
+
+def _check_text(
+    value: Any,
+    what: str,
+    limit: int | None,
+    error: Callable[..., FormatError],
+    line: int | None = None,
+) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise error(f"the {what} must be text, not {type(value).__name__}", line)
+    if limit is not None and len(value) > limit:
+        raise error(f"the {what} is longer than {limit} characters", line)
+    if "\x00" in value:
+        raise error(f"the {what} holds a NUL character", line)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _short(text: Any) -> str:
+    text = repr(text)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _timestamp(
+    value: Any, default: datetime, what: str, key: str, error: Callable[..., FormatError]
+) -> datetime:
+    if value is None or value == "":
+        return default
+    if isinstance(value, datetime):
+        return _aware(value) or default
+    if isinstance(value, str):
+        try:
+            return _aware(datetime.fromisoformat(value)) or default
+        except ValueError:
+            pass
+    raise error(f"{what}: {key} {value!r} is not an ISO 8601 time")
+
+
+# ---------------------------------------------------------------------------
+# Export
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class ExportSummary:
+    threads: int = 0
+    comments: int = 0
+    claims: int = 0
+    reply_labels: int = 0
+    seconds: float = 0.0
+    path: str = ""
+
+    def __str__(self) -> str:
+        return (
+            f"Exported {_n(self.threads, 'thread')}, {_n(self.comments, 'comment')}, "
+            f"{_n(self.claims, 'claim')}, {_n(self.reply_labels, 'reply label')} "
+            f"to {self.path} in {self.seconds:.2f} s."
+        )
+
+
+def pseudonym(*, corpus: Corpus, name: str) -> str:
+    """A stable stand-in for a commenter's name, for sharing: the same name, the same pseudonym.
+
+    Salted per corpus, so pseudonyms cannot be matched across corpora or found
+    by hashing a list of likely names. An empty name stays empty.
+    """
+    if not name:
+        return ""
+    digest = hashlib.sha256((corpus.pseudonym_salt + name).encode("utf-8")).hexdigest()
+    return "anon-" + digest[:12]
+
+
+def _sort_key(c: tuple[Any, ...], position: dict[int, int]) -> tuple[Any, ...]:
+    # (gold, annotator, text's display position (article body first), start, end,
+    #  created_at, db id). created_at before the id keeps the order through an
+    # import, which inserts claims in target order rather than file order.
+    return (c[12], c[3], -1 if c[2] is None else position[c[2]], c[4], c[5], c[13], c[0])
+
+
+def corpus_threads(
+    *, corpus: Corpus, pseudonymise: bool = False, chunk_size: int = _EXPORT_CHUNK
+) -> Iterator[ThreadRecord]:
+    """Every thread of ``corpus`` as a :class:`ThreadRecord`, labels included, in article order.
+
+    Reads ``chunk_size`` articles at a time, and for each chunk their comments
+    (display order), claims and reply labels with one query each, merged in
+    Python; rows are fetched in batches, so one thread at a time is held.
+    Claim ids are local: 1..n over the thread's annotations, then its gold, in
+    the order (annotator, position of the text, start, end). ``stance_target``
+    is the schema value's name or ``{"claim": <local id>}``. With
+    ``pseudonymise``, article and comment authors become stable pseudonyms
+    (annotator usernames are kept: they are the labels' provenance).
+    """
+    label_names = dict(LabelValue.objects.filter(corpus=corpus).values_list("pk", "name"))
+    salt = corpus.pseudonym_salt
+
+    def author_of(name: str) -> str:
+        if not pseudonymise or not name:
+            return name
+        return "anon-" + hashlib.sha256((salt + name).encode("utf-8")).hexdigest()[:12]
+
+    last_pk = 0
+    while True:
+        articles = list(
+            Article.objects.filter(corpus=corpus, pk__gt=last_pk)
+            .order_by("pk")
+            .values_list(
+                "pk", "external_id", "title", "body", "author", "url", "published_at", "meta"
+            )[:chunk_size]
+        )
+        if not articles:
+            return
+        last_pk = articles[-1][0]
+        pks = [a[0] for a in articles]
+        comments = _Rows(
+            Comment.objects.filter(article_id__in=pks)
+            .order_by("article_id", "position")
+            .values_list(
+                "article_id",
+                "pk",
+                "parent_id",
+                "external_id",
+                "author",
+                "text",
+                "posted_at",
+                "meta",
+                "depth",
+            )
+            .iterator(chunk_size=_FETCH_CHUNK)
+        )
+        claims = _Rows(
+            Claim.objects.filter(article_id__in=pks)
+            .order_by("article_id")
+            .values_list(
+                "article_id",
+                "pk",
+                "comment_id",
+                "annotator__username",
+                "start",
+                "end",
+                "quote",
+                "claim_type_id",
+                "stance_id",
+                "stance_target_id",
+                "target_claim_id",
+                "note",
+                "is_gold",
+                "created_at",
+                "updated_at",
+            )
+            .iterator(chunk_size=_FETCH_CHUNK)
+        )
+        labels = _Rows(
+            ReplyLabel.objects.filter(article_id__in=pks)
+            .order_by("article_id")
+            .values_list("article_id", "comment_id", "annotator__username", "label_id", "is_gold")
+            .iterator(chunk_size=_FETCH_CHUNK)
+        )
+        for pk, external_id, title, body, author, url, published_at, meta in articles:
+            external: dict[int, str] = {}
+            position: dict[int, int] = {}
+            records: list[CommentRecord] = []
+            for (
+                _,
+                c_pk,
+                parent_pk,
+                c_ext,
+                c_author,
+                text,
+                posted_at,
+                c_meta,
+                depth,
+            ) in comments.take(pk):
+                position[c_pk] = len(records)
+                external[c_pk] = c_ext
+                records.append(
+                    CommentRecord(
+                        id=c_ext,
+                        parent_id=None if parent_pk is None else external[parent_pk],
+                        text=text,
+                        author=author_of(c_author),
+                        created_at=posted_at,
+                        meta=c_meta,
+                        depth=depth,
+                    )
+                )
+            thread_claims = sorted(claims.take(pk), key=lambda c: _sort_key(c, position))
+            local = {c[1]: n for n, c in enumerate(thread_claims, start=1)}
+            sections: dict[bool, dict[str, list[dict[str, Any]]]] = {
+                False: {"claims": [], "reply_labels": []},
+                True: {"claims": [], "reply_labels": []},
+            }
+            for c in thread_claims:
+                target_label, target_claim = c[9], c[10]
+                sections[c[12]]["claims"].append(
+                    {
+                        "id": local[c[1]],
+                        "annotator": c[3],
+                        "comment_id": None if c[2] is None else external[c[2]],
+                        "start": c[4],
+                        "end": c[5],
+                        "text": c[6],
+                        "claim_type": label_names[c[7]],
+                        "stance": label_names[c[8]],
+                        "stance_target": label_names[target_label]
+                        if target_label is not None
+                        else {"claim": local[target_claim]},
+                        "note": c[11],
+                        "created_at": c[13].isoformat(),
+                        "updated_at": c[14].isoformat(),
+                    }
+                )
+            for lbl in sorted(labels.take(pk), key=lambda r: (r[4], r[2], position[r[1]])):
+                sections[lbl[4]]["reply_labels"].append(
+                    {
+                        "annotator": lbl[2],
+                        "comment_id": external[lbl[1]],
+                        "label": label_names[lbl[3]],
+                    }
+                )
+            yield ThreadRecord(
+                id=external_id,
+                title=title,
+                body=body,
+                author=author_of(author),
+                url=url,
+                created_at=published_at,
+                meta=meta,
+                comments=records,
+                annotations=sections[False],
+                gold=sections[True],
+            )
+
+
+class _Rows:
+    """Rows sorted by their first column (an article id), handed out one article at a time."""
+
+    def __init__(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        self._rows = rows
+        self._next: tuple[Any, ...] | None = next(rows, None)
+
+    def take(self, article_id: int) -> list[tuple[Any, ...]]:
+        out = []
+        row = self._next
+        while row is not None and row[0] == article_id:
+            out.append(row)
+            row = next(self._rows, None)
+        self._next = row
+        return out
+
+
+def _writer(fmt: str) -> Callable[..., int]:
+    if fmt == "jsonl":
+        from threads.formats import jsonl
+
+        return jsonl.write
+    if fmt == "csv":
+        from threads.formats import csv
+
+        return csv.write
+    raise FormatError(f"unknown export format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}")
+
+
+class _Counted:
+    """Counts what passes from the database to a writer, for the summary and the progress bar."""
+
+    def __init__(self, records: Iterable[ThreadRecord], summary: ExportSummary, bar: Any) -> None:
+        self.records = records
+        self.summary = summary
+        self.bar = bar
+
+    def __iter__(self) -> Iterator[ThreadRecord]:
+        summary = self.summary
+        for record in self.records:
+            summary.threads += 1
+            summary.comments += len(record.comments)
+            for section in (record.annotations, record.gold):
+                if section:
+                    summary.claims += len(section["claims"])
+                    summary.reply_labels += len(section["reply_labels"])
+            self.bar.update()
+            yield record
+
+
+def corpus_export(
+    *,
+    corpus: Corpus,
+    fmt: str,
+    path: Path,
+    pseudonymise: bool = False,
+    progress: bool = False,
+) -> ExportSummary:
+    """Write ``corpus`` to ``path``: a jsonl or csv file, or a ConvoKit folder (or ``.zip``).
+
+    The file appears whole or not at all: it is written beside the target and
+    renamed into place at the end.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise FormatError(f"unknown export format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}")
+    started = time.perf_counter()
+    path = Path(path)
+    summary = ExportSummary(path=str(path))
+    total = Article.objects.filter(corpus=corpus).count() if progress else None
+    with tqdm(
+        total=total,
+        desc="export",
+        unit=" threads",
+        disable=not progress,
+        file=sys.stderr,
+        leave=False,
+    ) as bar:
+        records = _Counted(corpus_threads(corpus=corpus, pseudonymise=pseudonymise), summary, bar)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "convokit" and path.suffix.lower() != ".zip":
+            from threads.formats import convokit
+
+            partial = path.with_name(path.name + ".partial")
+            shutil.rmtree(partial, ignore_errors=True)
+            partial.mkdir()
+            try:
+                convokit.write(records, partial, corpus_name=corpus.slug)
+                if path.exists():
+                    shutil.rmtree(path)
+                partial.rename(path)
+            finally:
+                shutil.rmtree(partial, ignore_errors=True)
+        else:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            try:
+                if fmt == "convokit":
+                    from threads.formats import convokit
+
+                    with os.fdopen(fd, "wb") as binary:
+                        convokit.write_zip(records, binary, corpus_name=corpus.slug)
+                else:
+                    with open(fd, "w", encoding="utf-8", newline="") as text:
+                        _writer(fmt)(records, text)
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def corpus_export_stream(
+    *, corpus: Corpus, fmt: str, pseudonymise: bool = False
+) -> Iterator[bytes]:
+    """The export of ``corpus`` as bytes chunks: jsonl or csv (UTF-8), or ConvoKit as a zip.
+
+    For a streaming HTTP response. The writer runs in a helper thread fed one
+    record at a time, so the database stays in this thread (and its connection)
+    and memory stays flat; closing the generator stops the writer.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise FormatError(f"unknown export format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}")
+    records = corpus_threads(corpus=corpus, pseudonymise=pseudonymise)
+    if fmt == "convokit":
+        from threads.formats import convokit
+
+        def write(items: Iterable[ThreadRecord], emit: Callable[[bytes], None]) -> None:
+            with _BinarySink(emit) as sink:
+                convokit.write_zip(items, sink, corpus_name=corpus.slug)
+
+    else:
+        write_text = _writer(fmt)
+
+        def write(items: Iterable[ThreadRecord], emit: Callable[[bytes], None]) -> None:
+            with _TextSink(emit) as sink:
+                write_text(items, sink)
+
+    return _pump(records, write)
+
+
+class _TextSink(io.TextIOBase):
+    """A text stream that hands on what is written as UTF-8 chunks of about 64 KiB."""
+
+    def __init__(self, emit: Callable[[bytes], None]) -> None:
+        self._emit = emit
+        self._parts: list[bytes] = []
+        self._size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, s: str) -> int:  # type: ignore[override]
+        data = s.encode("utf-8")
+        self._parts.append(data)
+        self._size += len(data)
+        if self._size >= _STREAM_CHUNK:
+            self.flush()
+        return len(s)
+
+    def flush(self) -> None:
+        if self._parts:
+            self._emit(b"".join(self._parts))
+            self._parts, self._size = [], 0
+
+    def close(self) -> None:
+        if not self.closed:
+            self.flush()
+        super().close()
+
+
+class _BinarySink(io.RawIOBase):
+    """An unseekable binary stream (zipfile copes) that hands on chunks of about 64 KiB."""
+
+    def __init__(self, emit: Callable[[bytes], None]) -> None:
+        self._emit = emit
+        self._parts: list[bytes] = []
+        self._size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        data = bytes(b)
+        self._parts.append(data)
+        self._size += len(data)
+        if self._size >= _STREAM_CHUNK:
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        if self._parts:
+            self._emit(b"".join(self._parts))
+            self._parts, self._size = [], 0
+
+    def close(self) -> None:
+        if not self.closed:
+            self.flush()
+        super().close()
+
+
+class _Aborted(Exception):
+    pass
+
+
+_END = object()
+_ABORT = object()
+
+
+def _pump(
+    records: Iterator[ThreadRecord],
+    write: Callable[[Iterable[ThreadRecord], Callable[[bytes], None]], None],
+) -> Iterator[bytes]:
+    """Run a push-style writer (it pulls records, calls ``write``) as a pull-style generator.
+
+    The writer runs in a helper thread, reading records through a small bounded
+    queue that this generator fills from the database; what it writes comes
+    back through a second queue and is yielded. Records are produced here, in
+    the caller's thread, so the database connection is never shared.
+    """
+    to_writer: queue.Queue[object] = queue.Queue(maxsize=4)
+    from_writer: queue.SimpleQueue[object] = queue.SimpleQueue()
+    abort = threading.Event()
+    failure: list[BaseException] = []
+
+    def feed() -> Iterator[ThreadRecord]:
+        while True:
+            item = to_writer.get()
+            if item is _ABORT or abort.is_set():
+                raise _Aborted
+            if item is _END:
+                return
+            yield item  # type: ignore[misc]
+
+    def work() -> None:
+        try:
+            write(feed(), from_writer.put)
+        except _Aborted:
+            pass
+        except BaseException as exc:  # handed to the caller's thread
+            failure.append(exc)
+        finally:
+            from_writer.put(_END)
+
+    worker = threading.Thread(target=work, name="export-writer", daemon=True)
+    writer_done = False
+
+    def drain(block: bool) -> list[bytes]:
+        nonlocal writer_done
+        out: list[bytes] = []
+        while not writer_done:
+            try:
+                item = from_writer.get(block=block and not out)
+            except queue.Empty:
+                break
+            if item is _END:
+                writer_done = True
+            else:
+                out.append(item)  # type: ignore[arg-type]
+        return out
+
+    def send(item: object) -> Iterator[bytes]:
+        while not writer_done:
+            try:
+                to_writer.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                yield from drain(block=False)
+
+    worker.start()
+    try:
+        for record in records:
+            yield from send(record)
+            if writer_done:
+                break
+            yield from drain(block=False)
+        yield from send(_END)
+        while not writer_done:
+            yield from drain(block=True)
+        worker.join()
+        if failure:
+            raise failure[0]
+    finally:
+        if not writer_done:
+            abort.set()
+            # A full queue means a busy writer: it sees the abort flag at its next record.
+            with contextlib.suppress(queue.Full):
+                to_writer.put_nowait(_ABORT)
+            worker.join(timeout=5)
+
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "ExportSummary",
+    "ImportSummary",
+    "corpus_export",
+    "corpus_export_stream",
+    "corpus_threads",
+    "pseudonym",
+    "threads_import",
+    "threads_import_upload",
+]
