@@ -94,7 +94,7 @@ def _label_check(*, value: LabelValue | None, corpus_id: int, kind: str, field: 
         )
 
 
-def _span_check(*, text: str, start: int, end: int, quote: str, comment: Comment | None) -> None:
+def span_check(*, text: str, start: int, end: int, quote: str, comment: Comment | None) -> None:
     """Offsets are code points of the stored text; the quote must be exactly that slice."""
     if not (isinstance(start, int) and isinstance(end, int)):
         raise ValidationError("Start and end must be whole numbers.")
@@ -270,7 +270,7 @@ def claim_create(
             return found
     if comment is not None and comment.article_id != article.pk:
         raise ValidationError("That comment is not in this thread.")
-    _span_check(
+    span_check(
         text=_text_of(article=article, comment=comment),
         start=start,
         end=end,
@@ -380,7 +380,7 @@ def claim_update(
         new_start = current.start if start is _UNSET else start
         new_end = current.end if end is _UNSET else end
         new_quote = current.quote if quote is _UNSET else quote
-        _span_check(
+        span_check(
             text=_text_of(article=article, comment=current.comment),
             start=new_start,
             end=new_end,
