@@ -22,6 +22,12 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "russia-israel-thre
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """The cast's accounts hash a password each: a fast hasher keeps these tests quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def write_jsonl(path: Path, *threads: dict) -> Path:
     path.write_text(
         "".join(json.dumps(t, ensure_ascii=False) + "\n" for t in threads), encoding="utf-8"
