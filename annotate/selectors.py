@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
-from annotate.access import AnyUser, articles_visible_to, is_admin
+from annotate.access import AnyUser, articles_visible_to, get_thread_for_annotator, is_admin
 from annotate.models import (
     Assignment,
     AssignmentStatus,
     Claim,
     CorpusGrant,
     GrantRole,
+    LabelKind,
     LabelValue,
     ReplyLabel,
 )
 from threads.models import Article, Comment, Corpus
+from threads.selectors import thread_get
 
 # --- API reads (annotate/apis.py) -------------------------------------------------------------
 
@@ -169,4 +187,309 @@ def api_label_names(*, user: AnyUser, kind: str) -> set[str]:
         LabelValue.objects.filter(kind=kind, corpus__in=api_corpora_for(user)).values_list(
             "name", flat=True
         )
+    )
+
+
+# --- Annotator workspace (annotate/views.py) ---------------------------------------------------
+#
+# The workspace is read as a handful of flat queries (assignment, article, comments, the
+# annotator's claims and reply labels, the label schema) and put together in Python: label values
+# are attached to claims from the schema already in hand, so templates never query per comment or
+# per claim.
+
+ARTICLE_KEY = "a"  # the text key of the article body; a comment's key is its id
+
+
+@dataclass
+class Schema:
+    """A corpus's label values, by id and by kind (current values only in the kind lists)."""
+
+    values: list[LabelValue]
+    by_id: dict[int, LabelValue] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {v.pk: v for v in self.values}
+
+    def current(self, kind: str) -> list[LabelValue]:
+        return [v for v in self.values if v.kind == kind and not v.retired]
+
+    @property
+    def claim_types(self) -> list[LabelValue]:
+        return self.current(LabelKind.CLAIM_TYPE)
+
+    @property
+    def stances(self) -> list[LabelValue]:
+        return [v for v in self.values if v.kind == LabelKind.STANCE]
+
+    @property
+    def targets(self) -> list[LabelValue]:
+        return self.current(LabelKind.STANCE_TARGET)
+
+    @property
+    def reply_labels(self) -> list[LabelValue]:
+        return self.current(LabelKind.REPLY_LABEL)
+
+
+def schema_get(*, corpus_id: int) -> Schema:
+    """Every label value of the corpus, retired ones included (old labels still show): one query."""
+    return Schema(
+        list(LabelValue.objects.filter(corpus_id=corpus_id).order_by("kind", "order", "id"))
+    )
+
+
+@dataclass
+class Segment:
+    """A run of text between two claim boundaries, and the claims it lies in."""
+
+    text: str
+    claims: list[Claim]
+
+    @property
+    def top(self) -> Claim | None:
+        """The claim drawn on top: the innermost (shortest), then the most recent."""
+        if not self.claims:
+            return None
+        return min(self.claims, key=lambda c: (c.end - c.start, -c.pk))
+
+    @property
+    def ids(self) -> str:
+        return " ".join(str(c.pk) for c in self.claims)
+
+
+def text_segments(text: str, claims: Iterable[Claim]) -> list[Segment]:
+    """Split ``text`` at every claim boundary so that overlapping claims stay readable."""
+    claims = list(claims)
+    if not claims:
+        return [Segment(text, [])]
+    bounds = sorted({0, len(text), *(c.start for c in claims), *(c.end for c in claims)})
+    bounds = [b for b in bounds if 0 <= b <= len(text)]
+    segments = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        inside = [c for c in claims if c.start <= a and c.end >= b]
+        segments.append(Segment(text[a:b], inside))
+    return segments
+
+
+@dataclass
+class TextView:
+    """One text of the thread (the article body or a comment) with the annotator's claims."""
+
+    key: str
+    comment: Comment | None
+    text: str
+    claims: list[Claim]
+
+    @property
+    def segments(self) -> list[Segment]:
+        return text_segments(self.text, self.claims)
+
+
+@dataclass
+class CommentItem:
+    comment: Comment
+    text: TextView
+    reply_label: ReplyLabel | None
+    descendants: int = 0
+    closes: int = 0  # how many open comment boxes end after this one
+
+    @property
+    def close_range(self) -> range:
+        return range(self.closes)
+
+
+@dataclass
+class Workspace:
+    assignment: Assignment
+    article: Article
+    schema: Schema
+    article_text: TextView
+    items: list[CommentItem]
+    claims: list[Claim]
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def labelled(self) -> int:
+        return sum(1 for item in self.items if item.text.claims or item.reply_label)
+
+
+def _attach_labels(claims: Iterable[Claim], schema: Schema, by_id: dict[int, Claim]) -> None:
+    """Fill the claims' label relations from values in hand, so reading them costs no query."""
+    for claim in claims:
+        claim.claim_type = schema.by_id[claim.claim_type_id]
+        claim.stance = schema.by_id[claim.stance_id]
+        claim.stance_target = (
+            schema.by_id[claim.stance_target_id] if claim.stance_target_id else None
+        )
+        if claim.target_claim_id is not None and claim.target_claim_id in by_id:
+            claim.target_claim = by_id[claim.target_claim_id]
+
+
+def _own_claims(*, annotator: AbstractBaseUser, article_id: int) -> QuerySet[Claim]:
+    return Claim.objects.filter(article_id=article_id, annotator_id=annotator.pk, is_gold=False)
+
+
+def _own_reply_labels(*, annotator: AbstractBaseUser, article_id: int) -> QuerySet[ReplyLabel]:
+    return ReplyLabel.objects.filter(
+        article_id=article_id, annotator_id=annotator.pk, is_gold=False
+    )
+
+
+def workspace_get(*, annotator: AbstractBaseUser, article_id: int) -> Workspace:
+    """The thread as ``annotator`` labels it: six queries whatever its size, or 404 when the
+    thread is not assigned to them. Only their own claims and reply labels are read."""
+    assignment = get_thread_for_annotator(annotator, article_id)  # type: ignore[arg-type]
+    thread = thread_get(article_id=article_id)
+    article = thread.article
+    assignment.article = article
+    schema = schema_get(corpus_id=article.corpus_id)
+    claims = list(_own_claims(annotator=annotator, article_id=article_id))
+    by_id = {c.pk: c for c in claims}
+    _attach_labels(claims, schema, by_id)
+    labels = list(_own_reply_labels(annotator=annotator, article_id=article_id))
+    for reply_label in labels:
+        reply_label.label = schema.by_id[reply_label.label_id]
+    label_by_comment = {r.comment_id: r for r in labels}
+    by_text: dict[int | None, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        by_text[claim.comment_id].append(claim)
+
+    comments = thread.comments
+    items = [
+        CommentItem(
+            comment=c,
+            text=TextView(str(c.pk), c, c.text, by_text.get(c.pk, [])),
+            reply_label=label_by_comment.get(c.pk),
+        )
+        for c in comments
+    ]
+    # Display order is a pre-order walk, so a comment's descendants are the run after it of
+    # deeper comments, and the boxes to close after it are the levels the next one climbs.
+    open_items: list[CommentItem] = []
+    for i, item in enumerate(items):
+        depth = item.comment.depth
+        while open_items and open_items[-1].comment.depth >= depth:
+            open_items.pop()
+        for ancestor in open_items:
+            ancestor.descendants += 1
+        open_items.append(item)
+        next_depth = items[i + 1].comment.depth if i + 1 < len(items) else 0
+        item.closes = depth - next_depth + 1 if next_depth <= depth else 0
+    return Workspace(
+        assignment=assignment,
+        article=article,
+        schema=schema,
+        article_text=TextView(ARTICLE_KEY, None, article.body, by_text.get(None, [])),
+        items=items,
+        claims=claims,
+    )
+
+
+def workspace_text(
+    *, annotator: AbstractBaseUser, article: Article, comment: Comment | None, schema: Schema
+) -> TextView:
+    """One text with the annotator's claims on it, for the fragment a save returns: one query."""
+    claims = list(
+        _own_claims(annotator=annotator, article_id=article.pk)
+        .filter(comment=comment)
+        .select_related("target_claim")
+    )
+    _attach_labels(claims, schema, {})
+    key = ARTICLE_KEY if comment is None else str(comment.pk)
+    return TextView(key, comment, article.body if comment is None else comment.text, claims)
+
+
+def claim_target_choices(
+    *, annotator: AbstractBaseUser, article: Article, comment: Comment | None
+) -> list[Claim]:
+    """The annotator's claims a new claim in ``comment`` may target: those in its ancestor texts
+    (the article body and the comments up its reply chain), in display order. Two queries."""
+    if comment is None:
+        return []
+    parents = dict(Comment.objects.filter(article=article).values_list("pk", "parent_id"))
+    ancestors: list[int] = []
+    parent_id = parents.get(comment.pk)
+    while parent_id is not None:
+        ancestors.append(parent_id)
+        parent_id = parents.get(parent_id)
+    claims = list(
+        _own_claims(annotator=annotator, article_id=article.pk)
+        .filter(Q(comment__isnull=True) | Q(comment_id__in=ancestors))
+        .select_related("comment")
+    )
+    # Article first, then from the top of the chain down to the direct parent.
+    claims.sort(key=lambda c: (c.comment.depth if c.comment else -1, c.start, c.pk))
+    return claims
+
+
+def _labelled_comments(*, annotator_id: int) -> Q:
+    """A comment carries at least one label by the annotator (a claim or a reply label)."""
+    return Q(
+        Exists(
+            Claim.objects.filter(comment=OuterRef("pk"), annotator_id=annotator_id, is_gold=False)
+        )
+    ) | Q(
+        Exists(
+            ReplyLabel.objects.filter(
+                comment=OuterRef("pk"), annotator_id=annotator_id, is_gold=False
+            )
+        )
+    )
+
+
+def assignment_progress(*, assignment: Assignment) -> tuple[int, int]:
+    """(comments with at least one label by the annotator, all comments): one query."""
+    figures = Comment.objects.filter(article_id=assignment.article_id).aggregate(
+        total=Count("pk"),
+        labelled=Count("pk", filter=_labelled_comments(annotator_id=assignment.annotator_id)),
+    )
+    return figures["labelled"], figures["total"]
+
+
+def assignment_list(*, annotator: AbstractBaseUser) -> QuerySet[Assignment]:
+    """The annotator's assignments with ``total`` and ``labelled`` comment counts: one query.
+
+    In progress first, then to do, then done; within each, in the order they were assigned.
+    """
+    per_article = Comment.objects.filter(article_id=OuterRef("article_id")).order_by()
+    total = per_article.values("article_id").annotate(n=Count("pk")).values("n")
+    labelled = (
+        per_article.filter(_labelled_comments(annotator_id=annotator.pk))
+        .values("article_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Assignment.objects.filter(annotator_id=annotator.pk)
+        .select_related("article", "article__corpus")
+        .annotate(
+            total=Coalesce(Subquery(total, output_field=IntegerField()), 0),
+            labelled=Coalesce(Subquery(labelled, output_field=IntegerField()), 0),
+            status_rank=Case(
+                When(status=AssignmentStatus.IN_PROGRESS, then=Value(0)),
+                When(status=AssignmentStatus.TODO, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("status_rank", "created_at", "id")
+    )
+
+
+def assignment_next(*, annotator: AbstractBaseUser) -> Assignment | None:
+    """The thread to open next: the first one in progress, else the first to do."""
+    return (
+        Assignment.objects.filter(annotator_id=annotator.pk)
+        .exclude(status=AssignmentStatus.DONE)
+        .annotate(
+            status_rank=Case(
+                When(status=AssignmentStatus.IN_PROGRESS, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("status_rank", "created_at", "id")
+        .first()
     )

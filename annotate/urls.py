@@ -4,7 +4,26 @@ from annotate import profile_views, views
 
 app_name = "annotate"
 
+# The thread pages live under /threads/<id>/: config/urls.py includes threads.urls at
+# "threads/" first, and Django falls through to these when nothing there matches.
 urlpatterns = [
     path("", views.home, name="home"),
     path("profile/", profile_views.profile, name="profile"),
+    path("next/", views.open_next, name="next"),
+    path("threads/<int:article_id>/", views.thread, name="thread"),
+    path("threads/<int:article_id>/claims/new/", views.claim_new, name="claim-new"),
+    path("threads/<int:article_id>/claims/", views.claim_create, name="claim-create"),
+    path("threads/<int:article_id>/claims/<int:claim_id>/", views.claim_edit, name="claim-edit"),
+    path(
+        "threads/<int:article_id>/claims/<int:claim_id>/update/",
+        views.claim_update,
+        name="claim-update",
+    ),
+    path(
+        "threads/<int:article_id>/claims/<int:claim_id>/delete/",
+        views.claim_delete,
+        name="claim-delete",
+    ),
+    path("threads/<int:article_id>/reply-label/", views.reply_label, name="reply-label"),
+    path("threads/<int:article_id>/status/", views.assignment_status, name="assignment-status"),
 ]

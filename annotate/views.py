@@ -1,19 +1,547 @@
+"""The annotator's workspace: the dashboard, the thread page and the htmx endpoints that label it.
+
+Every view finds the thread through ``get_thread_for_annotator`` (404 unless it is assigned to
+the signed-in user) and every claim through the user's own claims on that thread, so another
+annotator's labels can be neither seen nor changed (blind annotation). Writes go through the
+services in ``annotate.services``; a rule they refuse comes back as a message in the page
+(422, swapped into the editor by htmx), a crafted request as a 4xx that changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
 from collections import defaultdict
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import markdown
+import nh3
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget
+from django_htmx.middleware import HtmxDetails
 
-from annotate.access import articles_visible_to
+from annotate import services
+from annotate.access import articles_visible_to, corpora_for, get_thread_for_annotator, is_admin
+from annotate.forms import TARGET_CLAIM, ClaimForm, SpanForm
+from annotate.models import AnnotationEvent, Assignment, AssignmentStatus, Claim, LabelValue
+from annotate.selectors import (
+    ARTICLE_KEY,
+    Schema,
+    assignment_list,
+    assignment_next,
+    assignment_progress,
+    claim_target_choices,
+    schema_get,
+    workspace_get,
+    workspace_text,
+)
+from threads.models import Article, Comment
 from threads.selectors import article_list
 
+PAGE = "annotate/thread.html"
 
-def home(request: HttpRequest) -> HttpResponse:
-    """Corpora and threads the user may see: two queries."""
-    by_corpus: dict = defaultdict(list)
-    for article in article_list().filter(pk__in=articles_visible_to(request.user).values("pk")):
-        by_corpus[article.corpus].append(article)
+
+class AnnotatorRequest(HttpRequest):
+    """What the middleware gives these views: htmx details, and (LoginRequiredMiddleware) a
+    signed-in user."""
+
+    htmx: HtmxDetails
+    user: User  # type: ignore[assignment]
+
+
+def _messages_of(error: ValidationError) -> list[str]:
+    return [str(m) for m in error.messages]
+
+
+def guidelines_html(text: str) -> SafeString:
+    """The corpus guidelines, Markdown (plain text reads as paragraphs), sanitised by nh3."""
+    return mark_safe(nh3.clean(markdown.markdown(text, extensions=["sane_lists"])))  # noqa: S308
+
+
+# --- Dashboard ---------------------------------------------------------------------------------
+
+
+def home(request: AnnotatorRequest) -> HttpResponse:
+    """The annotator's assignments with progress; admins and reviewers also see their corpora."""
+    assignments = list(assignment_list(annotator=request.user))
+    next_up = next((a for a in assignments if a.status != AssignmentStatus.DONE), None)
     corpora = []
-    for corpus, articles in by_corpus.items():
-        corpus.article_list = articles
-        corpora.append(corpus)
-    return render(request, "annotate/home.html", {"corpora": corpora})
+    if is_admin(request.user) or corpora_for(request.user).exists():
+        by_corpus: dict = defaultdict(list)
+        visible = articles_visible_to(request.user).values("pk")
+        for article in article_list().filter(pk__in=visible):
+            by_corpus[article.corpus].append(article)
+        for corpus, articles in by_corpus.items():
+            corpus.article_list = articles
+            corpora.append(corpus)
+    return render(
+        request,
+        "annotate/home.html",
+        {"assignments": assignments, "next_up": next_up, "corpora": corpora},
+    )
+
+
+@require_GET
+def open_next(request: AnnotatorRequest) -> HttpResponse:
+    """Open the next thread to label, or go back to the dashboard when all are done."""
+    assignment = assignment_next(annotator=request.user)
+    if assignment is None:
+        messages.info(request, "Every thread assigned to you is done. Thank you!")
+        return redirect("annotate:home")
+    return redirect("annotate:thread", article_id=assignment.article_id)
+
+
+# --- Thread page -------------------------------------------------------------------------------
+
+
+def _thread_context(request: AnnotatorRequest, article_id: int) -> dict[str, Any]:
+    ws = workspace_get(annotator=request.user, article_id=article_id)
+    return {
+        "ws": ws,
+        "article": ws.article,
+        "assignment": ws.assignment,
+        "schema": ws.schema,
+        "reply_values": ws.schema.reply_labels,
+        "labelled": ws.labelled,
+        "total": ws.total,
+        "guidelines": guidelines_html(ws.article.corpus.guidelines),
+    }
+
+
+@vary_on_headers("HX-Request")
+@require_GET
+def thread(request: AnnotatorRequest, article_id: int) -> HttpResponse:
+    """The thread to label: the article and its comments, each with the user's own claims."""
+    context = _thread_context(request, article_id)
+    return render(request, f"{PAGE}#thread" if request.htmx else PAGE, context)
+
+
+# --- Claims ------------------------------------------------------------------------------------
+
+
+def _assignment(request: AnnotatorRequest, article_id: int) -> Assignment:
+    return get_thread_for_annotator(request.user, article_id)
+
+
+def _comment_for_key(article: Article, key: str) -> Comment | None:
+    """The text a key names: the article body (``a``) or one of the article's comments, or 404."""
+    if key == ARTICLE_KEY:
+        return None
+    if not key.isdigit():
+        raise Http404("No such text in this thread.")
+    comment = Comment.objects.filter(pk=int(key), article=article).first()
+    if comment is None:
+        raise Http404("No such comment in this thread.")
+    comment.article = article
+    return comment
+
+
+class _ClaimGone(Exception):
+    """The user's own claim was deleted (in another tab, say) since the page showed it."""
+
+
+def _own_claim(request: AnnotatorRequest, article: Article, claim_id: int) -> Claim:
+    """One of the user's own claims on this thread; 404 for anyone else's (or none at all)."""
+    claim = (
+        Claim.objects.filter(
+            pk=claim_id, article=article, annotator_id=request.user.pk, is_gold=False
+        )
+        .select_related("comment")
+        .first()
+    )
+    if claim is not None:
+        claim.article = article
+        if claim.comment is not None:
+            claim.comment.article = article
+        return claim
+    deleted = AnnotationEvent.objects.filter(
+        object_type="claim",
+        object_id=claim_id,
+        action="delete",
+        actor_id=request.user.pk,
+        article_id=article.pk,
+    ).exists()
+    if deleted:
+        raise _ClaimGone
+    raise Http404("No such claim among yours.")
+
+
+def _editor_context(
+    *,
+    article: Article,
+    comment: Comment | None,
+    schema: Schema,
+    form: ClaimForm,
+    span: dict[str, Any],
+    claim: Claim | None = None,
+    errors: list[str] | None = None,
+) -> dict[str, Any]:
+    key = ARTICLE_KEY if comment is None else str(comment.pk)
+    if claim is None:
+        action = reverse("annotate:claim-create", args=[article.pk])
+    else:
+        action = reverse("annotate:claim-update", args=[article.pk, claim.pk])
+    return {
+        "article": article,
+        "form": form,
+        "schema": schema,
+        "key": key,
+        "span": span,
+        "where": "the article" if comment is None else f"comment #{comment.position + 1}",
+        "claim": claim,
+        "action": action,
+        "errors": (errors or []) + [str(e) for e in form.non_field_errors()],
+        "field_errors": [str(e) for f in form for e in f.errors],
+    }
+
+
+def _editor_response(
+    request: AnnotatorRequest, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    """The claim form: a fragment for htmx (swapped into the editor), else the whole page."""
+    if request.htmx:
+        response = render(request, f"{PAGE}#editor", context, status=status)
+        if status != 200:
+            response = reswap(retarget(response, "#editor"), "innerHTML")
+        return response
+    page = _thread_context(request, context["article"].pk)
+    return render(request, PAGE, {**page, **context, "editor_open": True}, status=status)
+
+
+def _gone_response(request: AnnotatorRequest, article: Article) -> HttpResponse:
+    message = (
+        "This claim no longer exists: it was deleted, perhaps in another tab. Nothing was changed."
+    )
+    if request.htmx:
+        response = render(request, f"{PAGE}#editor_message", {"message": message}, status=409)
+        return reswap(retarget(response, "#editor"), "innerHTML")
+    messages.error(request, message)
+    return redirect("annotate:thread", article_id=article.pk)
+
+
+def _saved_response(
+    request: AnnotatorRequest, assignment: Assignment, comment: Comment | None, schema: Schema
+) -> HttpResponse:
+    """After a save: the text with its claims (and, out of band, a closed editor and progress)."""
+    article = assignment.article
+    if not request.htmx:
+        anchor = "post" if comment is None else f"c{comment.pk}"
+        return redirect(reverse("annotate:thread", args=[article.pk]) + f"#{anchor}")
+    text = workspace_text(annotator=request.user, article=article, comment=comment, schema=schema)
+    labelled, total = assignment_progress(assignment=assignment)
+    return render(
+        request,
+        f"{PAGE}#saved",
+        {
+            "t": text,
+            "article": article,
+            "assignment": assignment,
+            "labelled": labelled,
+            "total": total,
+        },
+    )
+
+
+def _target_claims_posted(
+    request: AnnotatorRequest, article: Article, comment: Comment | None
+) -> list[Claim]:
+    """The one claim a form names as its target, if it is the user's own on this thread.
+
+    Cheaper than listing every candidate; whether it lies in an ancestor text is the service's
+    check. Someone else's claim is simply not a choice, so the form refuses it.
+    """
+    target = request.POST.get("target", "")
+    if not (target.startswith(TARGET_CLAIM) and target[1:].isdigit()):
+        return []
+    return list(
+        Claim.objects.filter(
+            pk=int(target[1:]), article=article, annotator_id=request.user.pk, is_gold=False
+        )
+    )
+
+
+@vary_on_headers("HX-Request")
+@require_GET
+def claim_new(request: AnnotatorRequest, article_id: int) -> HttpResponse:
+    """The form for a new claim on the selected span (``text``, ``start``, ``end``, ``quote``)."""
+    assignment = _assignment(request, article_id)
+    article = assignment.article
+    span_form = SpanForm(request.GET)
+    if not span_form.is_valid():
+        return HttpResponseBadRequest("A selection needs text, start, end and quote.")
+    span = span_form.cleaned_data
+    comment = _comment_for_key(article, span["text"])
+    schema = schema_get(corpus_id=article.corpus_id)
+    for_article = comment is None
+    form = ClaimForm(
+        initial={
+            **ClaimForm.initial_for(None, schema, for_article),
+            "client_token": _new_token(),
+        },
+        schema=schema,
+        for_article=for_article,
+        target_claims=claim_target_choices(
+            annotator=request.user, article=article, comment=comment
+        ),
+    )
+    errors: list[str] = []
+    try:
+        services.span_check(
+            text=article.body if comment is None else comment.text,
+            start=span["start"],
+            end=span["end"],
+            quote=span["quote"],
+            comment=comment,
+        )
+    except ValidationError as error:
+        errors = _messages_of(error)
+    context = _editor_context(
+        article=article, comment=comment, schema=schema, form=form, span=span, errors=errors
+    )
+    return _editor_response(request, context, status=422 if errors else 200)
+
+
+def _new_token() -> str:
+    return str(uuid.uuid4())
+
+
+@require_POST
+def claim_create(request: AnnotatorRequest, article_id: int) -> HttpResponse:
+    """Save a new claim; a double submit (same client token) returns the first one."""
+    assignment = _assignment(request, article_id)
+    article = assignment.article
+    span_form = SpanForm(request.POST)
+    if not span_form.is_valid():
+        return HttpResponseBadRequest("A claim needs text, start, end and quote.")
+    span = span_form.cleaned_data
+    comment = _comment_for_key(article, span["text"])
+    schema = schema_get(corpus_id=article.corpus_id)
+    for_article = comment is None
+    form = ClaimForm(
+        request.POST,
+        schema=schema,
+        for_article=for_article,
+        target_claims=_target_claims_posted(request, article, comment),
+    )
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            services.claim_create(
+                annotator=request.user,
+                article=article,
+                comment=comment,
+                start=span["start"],
+                end=span["end"],
+                quote=span["quote"],
+                client_token=form.cleaned_data["client_token"],
+                **form.labels(),
+            )
+        except ValidationError as error:
+            errors = _messages_of(error)
+        else:
+            return _saved_response(request, assignment, comment, schema)
+    # Show the form again with every choice, and what went wrong.
+    full = ClaimForm(
+        schema=schema,
+        for_article=for_article,
+        target_claims=claim_target_choices(
+            annotator=request.user, article=article, comment=comment
+        ),
+    )
+    form.fields["target"].choices = full.fields["target"].choices  # type: ignore[attr-defined]
+    form.target_claims = full.target_claims
+    context = _editor_context(
+        article=article, comment=comment, schema=schema, form=form, span=span, errors=errors
+    )
+    return _editor_response(request, context, status=422)
+
+
+def _edit_form(
+    request: AnnotatorRequest, article: Article, claim: Claim, schema: Schema, data: Any = None
+) -> ClaimForm:
+    return ClaimForm(
+        data,
+        initial=ClaimForm.initial_for(claim, schema, claim.comment is None),
+        schema=schema,
+        for_article=claim.comment is None,
+        target_claims=claim_target_choices(
+            annotator=request.user, article=article, comment=claim.comment
+        ),
+        claim=claim,
+    )
+
+
+def _claim_span(claim: Claim) -> dict[str, Any]:
+    key = ARTICLE_KEY if claim.comment_id is None else str(claim.comment_id)
+    return {"text": key, "start": claim.start, "end": claim.end, "quote": claim.quote}
+
+
+@vary_on_headers("HX-Request")
+@require_GET
+def claim_edit(request: AnnotatorRequest, article_id: int, claim_id: int) -> HttpResponse:
+    """The form to change or delete one of the user's claims."""
+    assignment = _assignment(request, article_id)
+    article = assignment.article
+    try:
+        claim = _own_claim(request, article, claim_id)
+    except _ClaimGone:
+        return _gone_response(request, article)
+    schema = schema_get(corpus_id=article.corpus_id)
+    form = _edit_form(request, article, claim, schema)
+    context = _editor_context(
+        article=article,
+        comment=claim.comment,
+        schema=schema,
+        form=form,
+        span=_claim_span(claim),
+        claim=claim,
+    )
+    return _editor_response(request, context)
+
+
+@require_POST
+def claim_update(request: AnnotatorRequest, article_id: int, claim_id: int) -> HttpResponse:
+    """Save new labels or a new note on one of the user's claims."""
+    assignment = _assignment(request, article_id)
+    article = assignment.article
+    try:
+        claim = _own_claim(request, article, claim_id)
+    except _ClaimGone:
+        return _gone_response(request, article)
+    schema = schema_get(corpus_id=article.corpus_id)
+    form = _edit_form(request, article, claim, schema, data=request.POST)
+    errors: list[str] = []
+    if form.is_valid():
+        labels = form.labels()
+        try:
+            services.claim_update(claim=claim, actor=request.user, **labels)
+        except ValidationError as error:
+            errors = _messages_of(error)
+        else:
+            return _saved_response(request, assignment, claim.comment, schema)
+    context = _editor_context(
+        article=article,
+        comment=claim.comment,
+        schema=schema,
+        form=form,
+        span=_claim_span(claim),
+        claim=claim,
+        errors=errors,
+    )
+    return _editor_response(request, context, status=422)
+
+
+@require_POST
+def claim_delete(request: AnnotatorRequest, article_id: int, claim_id: int) -> HttpResponse:
+    """Delete one of the user's claims (refused while other claims target it)."""
+    assignment = _assignment(request, article_id)
+    article = assignment.article
+    try:
+        claim = _own_claim(request, article, claim_id)
+    except _ClaimGone:
+        return _gone_response(request, article)
+    schema = schema_get(corpus_id=article.corpus_id)
+    try:
+        services.claim_delete(claim=claim, actor=request.user)
+    except ValidationError as error:
+        form = _edit_form(request, article, claim, schema)
+        context = _editor_context(
+            article=article,
+            comment=claim.comment,
+            schema=schema,
+            form=form,
+            span=_claim_span(claim),
+            claim=claim,
+            errors=_messages_of(error),
+        )
+        return _editor_response(request, context, status=422)
+    return _saved_response(request, assignment, claim.comment, schema)
+
+
+# --- Reply labels and the assignment -----------------------------------------------------------
+
+
+@require_POST
+def reply_label(request: AnnotatorRequest, article_id: int) -> HttpResponse:
+    """Set (``label`` = a value id) or clear (``label`` empty) the user's reply label on
+    ``comment``. Returns the comment's reply-label control and, out of band, the progress."""
+    assignment = _assignment(request, article_id)
+    article = assignment.article
+    comment_id, label_id = request.POST.get("comment", ""), request.POST.get("label", "")
+    if not comment_id.isdigit() or not (label_id == "" or label_id.isdigit()):
+        return HttpResponseBadRequest("A reply label needs a comment and a label value.")
+    comment = _comment_for_key(article, comment_id)
+    assert comment is not None
+    error = ""
+    current: Any = None
+    try:
+        if label_id:
+            value = LabelValue.objects.filter(pk=int(label_id)).first()
+            if value is None:
+                return HttpResponseBadRequest("No such label value.")
+            current = services.reply_label_set(annotator=request.user, comment=comment, label=value)
+        else:
+            services.reply_label_clear(annotator=request.user, comment=comment)
+    except ValidationError as exc:
+        error = " ".join(_messages_of(exc))
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(reverse("annotate:thread", args=[article.pk]) + f"#c{comment.pk}")
+    schema = schema_get(corpus_id=article.corpus_id)
+    if error:
+        current = (
+            comment.reply_labels.filter(annotator_id=request.user.pk, is_gold=False)
+            .only("label_id")
+            .first()
+        )
+    labelled, total = assignment_progress(assignment=assignment)
+    return render(
+        request,
+        f"{PAGE}#reply_saved",
+        {
+            "article": article,
+            "assignment": assignment,
+            "c": comment,
+            "rl": current,
+            "reply_values": schema.reply_labels,
+            "reply_error": error,
+            "labelled": labelled,
+            "total": total,
+        },
+        status=422 if error else 200,
+    )
+
+
+@require_POST
+def assignment_status(request: AnnotatorRequest, article_id: int) -> HttpResponse:
+    """Mark the thread done (or reopen it): returns the status panel."""
+    assignment = _assignment(request, article_id)
+    status = request.POST.get("status", "")
+    try:
+        services.assignment_set_status(assignment=assignment, status=status)
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(_messages_of(error)))
+    if not request.htmx:
+        if status == AssignmentStatus.DONE:
+            messages.success(request, f"“{assignment.article.title}” is marked done.")
+            return redirect("annotate:home")
+        return redirect("annotate:thread", article_id=assignment.article_id)
+    labelled, total = assignment_progress(assignment=assignment)
+    return render(
+        request,
+        f"{PAGE}#status",
+        {
+            "article": assignment.article,
+            "assignment": assignment,
+            "labelled": labelled,
+            "total": total,
+        },
+    )
