@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -51,7 +53,8 @@ def paragraphs(text: str) -> list[str]:
     return parts
 
 
-def _dependent_relations(model: type[models.Model]) -> Iterator[models.ForeignObjectRel]:
+def dependent_relations(model: type[models.Model]) -> Iterator[models.ForeignObjectRel]:
+    """Reverse relations of ``model`` from other apps' models, the thread's own left out."""
     for rel in model._meta.related_objects:
         if rel.related_model is model or rel.related_model is Comment:
             continue  # a comment's replies, an article's comments: the thread itself
@@ -65,7 +68,7 @@ def comment_has_dependents(comment: Comment) -> bool:
 
     Its replies do not count. One query per reverse relation.
     """
-    for rel in _dependent_relations(Comment):
+    for rel in dependent_relations(Comment):
         related = rel.related_model
         assert not isinstance(related, str)
         if related._default_manager.filter(**{rel.field.name: comment.pk}).exists():
@@ -81,7 +84,7 @@ def article_body_has_dependents(article: Article) -> bool:
     assignment) is about the thread, not about characters of its text, and does
     not count.
     """
-    for rel in _dependent_relations(Article):
+    for rel in dependent_relations(Article):
         related = rel.related_model
         assert not isinstance(related, str)
         comment_fields = [
@@ -230,6 +233,60 @@ def comment_split(*, comment: Comment, at_paragraph: int) -> Comment:
     comment.text = head
     comment.save(update_fields=["text", "updated_at"])
     return new
+
+
+@transaction.atomic
+def comment_create(
+    *,
+    article: Article,
+    parent: Comment | None = None,
+    external_id: str,
+    text: str,
+    author: str = "",
+    posted_at: datetime | None = None,
+    meta: dict[str, Any] | None = None,
+) -> Comment:
+    """Add a comment as the last reply of ``parent`` (the last top-level comment without one).
+
+    It goes right after the parent's subtree in display order; later positions move one down.
+    """
+    _lock_thread(article.pk)
+    if parent is not None:
+        parent = Comment.objects.get(pk=parent.pk)
+        if parent.article_id != article.pk:
+            raise ValidationError(
+                f"Comment {parent.external_id} is in another thread; "
+                "a reply must be in its parent's thread."
+            )
+    if Comment.objects.filter(article=article, external_id=external_id).exists():
+        raise ValidationError(f"This thread already has a comment with external id {external_id}.")
+    comments = Comment.objects.filter(article=article)
+    if parent is None:
+        position = comments.count()
+    else:
+        # The parent's subtree ends before the next comment at its depth or shallower.
+        after = (
+            comments.filter(position__gt=parent.position, depth__lte=parent.depth)
+            .order_by("position")
+            .values_list("position", flat=True)
+            .first()
+        )
+        position = comments.count() if after is None else after
+        _shift_positions(article_id=article.pk, after=position - 1, by=1)
+    comment = Comment(
+        article=article,
+        parent=parent,
+        external_id=external_id,
+        author=author,
+        text=text,
+        posted_at=posted_at,
+        meta=meta or {},
+        depth=0 if parent is None else parent.depth + 1,
+        position=position,
+    )
+    comment.full_clean(validate_constraints=False)
+    comment.save()
+    return comment
 
 
 @transaction.atomic

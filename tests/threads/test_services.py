@@ -10,6 +10,7 @@ from threads.models import Article, Comment
 from threads.services import (
     article_body_has_dependents,
     article_update_body,
+    comment_create,
     comment_has_dependents,
     comment_merge,
     comment_split,
@@ -207,3 +208,27 @@ def test_it_edits_an_article_body_with_only_comment_claims(tree):
     ClaimFactory(article=tree["article"], comment=tree["a"])
     article_update_body(article=tree["article"], body="New body.")
     assert Article.objects.get(pk=tree["article"].pk).body == "New body."
+
+
+def test_it_adds_a_reply_after_its_parents_subtree(tree):
+    new = comment_create(article=tree["article"], parent=tree["b"], external_id="b3", text="Late.")
+    assert (new.depth, new.position) == (1, 5)
+    assert [e for e, *_ in shape(tree["article"])][4:7] == ["b2", "b3", "c"]
+    assert_tree_consistent(tree["article"])
+
+
+def test_it_adds_a_top_level_comment_at_the_end(tree):
+    new = comment_create(article=tree["article"], external_id="e", text="Last.")
+    assert (new.depth, new.position) == (0, 8)
+    assert_tree_consistent(tree["article"])
+
+
+def test_it_refuses_a_parent_from_another_thread(tree):
+    other = CommentFactory(external_id="x")
+    with pytest.raises(ValidationError, match="another thread"):
+        comment_create(article=tree["article"], parent=other, external_id="y", text="?")
+
+
+def test_it_refuses_a_duplicate_external_id(tree):
+    with pytest.raises(ValidationError, match="already has a comment"):
+        comment_create(article=tree["article"], external_id="a", text="?")
