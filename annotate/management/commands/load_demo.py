@@ -1,0 +1,176 @@
+"""``python manage.py load_demo``: the example corpus and a demo user for each role.
+
+Idempotent: threads already imported stay as they are, users that exist keep
+their passwords, and nothing anyone labelled is touched. Passwords are random,
+printed once when the users are created and kept in ``var/demo-users.txt``
+(readable by its owner only).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from annotate.exchange import threads_import
+from annotate.models import Assignment, CorpusGrant, GrantRole
+from annotate.services import corpus_create
+from threads.formats.records import FormatError
+from threads.models import Article, Corpus
+
+SLUG = "demo"
+TITLE = "Demo: Russia–Israel thread"
+GUIDELINES = """\
+# How to annotate this corpus
+
+Read the whole article first, then the comments from the top. Work one text at a
+time: the article body, then each comment.
+
+## Claims
+
+- A **claim** is a statement the author puts forward as true, or a position they
+  argue for: "Russia will not risk its position in Syria". Mark the shortest
+  span that still says it, usually one clause or sentence.
+- Leave out greetings, questions that claim nothing, quotes of another comment,
+  and pure insults.
+- Two separate statements in one sentence are two claims.
+
+## Stance
+
+For each claim choose its **stance** (support, oppose or neutral) toward a
+**target**:
+
+- **thesis**: the article's main claim (the alliance in the title);
+- **parent**: the text the comment replies to (for a top-level comment, the article);
+- **a claim**: a specific earlier claim up the reply chain (the article or a
+  comment this one answers). Use this when the comment answers one point, not
+  the whole text.
+
+When in doubt between support and neutral, choose neutral, and say why in the note.
+
+## Reply labels
+
+Label each comment once for how it answers its parent: **support** (agrees),
+**deny** (contradicts), **query** (asks for evidence or detail) or **comment**
+(takes no side).
+"""
+
+# (username, role as the table shows it)
+DEMO_USERS = (
+    ("admin", "admin (superuser)"),
+    ("alice", "annotator"),
+    ("bob", "annotator"),
+    ("rita", "researcher"),
+    ("victor", "reviewer"),
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the example corpus (every file in examples/) as corpus 'demo' and create the "
+        "demo users admin, alice, bob (annotators), rita (researcher) and victor (reviewer). "
+        "Safe to run again."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--examples",
+            type=Path,
+            default=Path(settings.BASE_DIR) / "examples",
+            help="folder of thread files to import (default: examples/)",
+        )
+        parser.add_argument(
+            "--users-file",
+            type=Path,
+            default=Path(settings.BASE_DIR) / "var" / "demo-users.txt",
+            help="where the new users' passwords are kept (default: var/demo-users.txt)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        files = sorted(p for p in Path(options["examples"]).iterdir() if not p.name.startswith("."))
+        if not files:
+            raise CommandError(f"no example files in {options['examples']}")
+        try:
+            with transaction.atomic():
+                corpus = Corpus.objects.filter(slug=SLUG).first()
+                if corpus is None:
+                    corpus = corpus_create(slug=SLUG, title=TITLE, guidelines=GUIDELINES)
+                summary = threads_import(corpus_slug=SLUG, paths=files)
+                created, token = self._users(corpus)
+        except FormatError as exc:
+            raise CommandError(str(exc)) from exc
+
+        self.stdout.write(str(summary))
+        users_file: Path = options["users_file"]
+        if created:
+            table = _table(created, token)
+            self._save(users_file, table, fresh=len(created) == len(DEMO_USERS))
+            self.stdout.write(
+                "Demo users (passwords are shown once; they are also in "
+                f"{users_file}, readable by you only):\n{table}"
+            )
+        else:
+            where = f"in {users_file}" if users_file.exists() else "where they were first printed"
+            self.stdout.write(f"The demo users already exist; their passwords are {where}.")
+
+    def _users(self, corpus: Corpus) -> tuple[list[tuple[str, str, str]], str]:
+        """Create the missing demo users; return (username, role, password) of each new one."""
+        User = get_user_model()
+        existing = set(
+            User.objects.filter(username__in=[u for u, _ in DEMO_USERS]).values_list(
+                "username", flat=True
+            )
+        )
+        created = []
+        users = {}
+        for username, role in DEMO_USERS:
+            if username in existing:
+                users[username] = User.objects.get(username=username)
+                continue
+            password = secrets.token_urlsafe(9)
+            if username == "admin":
+                user = User.objects.create_superuser(username, f"{username}@example.org", password)
+            else:
+                user = User.objects.create_user(username, f"{username}@example.org", password)
+            users[username] = user
+            created.append((username, role, password))
+
+        articles = list(Article.objects.filter(corpus=corpus))
+        for username in ("alice", "bob"):
+            for article in articles:
+                Assignment.objects.get_or_create(annotator=users[username], article=article)
+        CorpusGrant.objects.get_or_create(
+            user=users["rita"], corpus=corpus, role=GrantRole.RESEARCHER
+        )
+        CorpusGrant.objects.get_or_create(
+            user=users["victor"], corpus=corpus, role=GrantRole.REVIEWER
+        )
+        token, _ = Token.objects.get_or_create(user=users["rita"])
+        return created, token.key
+
+    def _save(self, path: Path, table: str, *, fresh: bool) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if fresh else os.O_APPEND)
+        fd = os.open(path, flags, 0o600)
+        os.fchmod(fd, 0o600)  # also when the file was already there
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(table + "\n")
+
+
+def _table(rows: list[tuple[str, str, str]], token: str) -> str:
+    lines = [("user", "role", "password")] + rows
+    widths = [max(len(row[i]) for row in lines) for i in range(3)]
+    text = [
+        "  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in lines
+    ]
+    if any(row[0] == "rita" for row in rows):
+        text.append(f"  rita's API token: {token}")
+    return "\n".join(line.rstrip() for line in text)
