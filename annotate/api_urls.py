@@ -8,7 +8,8 @@ middleware: signed-out visitors are sent to the login page.
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+from rest_framework.permissions import IsAuthenticated
 
 from annotate import apis
 
@@ -46,8 +47,16 @@ urlpatterns = [
         login_not_required(apis.ReplyLabelListApi.as_view()),
         name="reply-label-list",
     ),
-    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "schema/",
+        login_not_required(SpectacularJSONAPIView.as_view(permission_classes=[IsAuthenticated])),
+        name="schema",
+    ),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[IsAuthenticated]),
+        name="docs",
+    ),
     # Anything else under /api/ ending in a slash: a JSON 404, not the site's HTML page.
     re_path(r"^.*/$", login_not_required(apis.api_not_found), name="not-found"),
 ]

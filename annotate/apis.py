@@ -283,7 +283,7 @@ class FirstRendererNegotiation(BaseContentNegotiation):
 
 
 class CorpusExportApi(ApiMixin):
-    permission_classes = [IsAuthenticated & ReadOnly & CanExportCorpus]
+    permission_classes = [IsAuthenticated & ReadOnly, CanExportCorpus]
     content_negotiation_class = FirstRendererNegotiation
     throttle_classes = [UserRateThrottle, AnonRateThrottle, ScopedRateThrottle]
     throttle_scope = "export"
