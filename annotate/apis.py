@@ -140,7 +140,7 @@ THREAD_ID = OpenApiParameter(
 class ApiMixin(APIView):
     """Authenticated, read-only, throttled: every API view."""
 
-    permission_classes = [IsAuthenticated & ReadOnly]
+    permission_classes = [IsAuthenticated, ReadOnly]  # a list: each refusal keeps its message
 
 
 @extend_schema_view(
@@ -283,7 +283,7 @@ class FirstRendererNegotiation(BaseContentNegotiation):
 
 
 class CorpusExportApi(ApiMixin):
-    permission_classes = [IsAuthenticated & ReadOnly, CanExportCorpus]
+    permission_classes = [IsAuthenticated, ReadOnly, CanExportCorpus]
     content_negotiation_class = FirstRendererNegotiation
     throttle_classes = [UserRateThrottle, AnonRateThrottle, ScopedRateThrottle]
     throttle_scope = "export"
