@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -547,3 +548,53 @@ def assignment_set_status(*, assignment: Assignment, status: str) -> Assignment:
         assignment.status = status
         assignment.save(update_fields=["status", "updated_at"])
     return assignment
+
+
+# --- Admin: bulk assignment and label values in use (appended by the admin work) ---
+
+
+@transaction.atomic
+def assignment_bulk_create(*, articles: Iterable[Article], annotators: Iterable[Any]) -> int:
+    """Assign every article to every annotator, skipping pairs already assigned.
+
+    Returns how many were created: one query for the pairs that exist, one insert.
+    """
+    article_ids = {a.pk for a in articles}
+    annotator_ids = {u.pk for u in annotators}
+    existing = set(
+        Assignment.objects.filter(
+            article_id__in=article_ids, annotator_id__in=annotator_ids
+        ).values_list("annotator_id", "article_id")
+    )
+    new = [
+        Assignment(annotator_id=user_id, article_id=article_id)
+        for user_id in sorted(annotator_ids)
+        for article_id in sorted(article_ids)
+        if (user_id, article_id) not in existing
+    ]
+    # A concurrent admin may have assigned the same pair meanwhile: skip it too.
+    Assignment.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def label_values_in_use(*, ids: Iterable[int]) -> set[int]:
+    """Those of the label values ``ids`` that some claim or reply label carries."""
+    ids = list(ids)
+    used: set[int] = set()
+    for field in ("claim_type", "stance", "stance_target"):
+        used.update(
+            Claim.objects.filter(**{f"{field}_id__in": ids}).values_list(f"{field}_id", flat=True)
+        )
+    used.update(ReplyLabel.objects.filter(label_id__in=ids).values_list("label_id", flat=True))
+    return used
+
+
+@transaction.atomic
+def label_value_delete(*, value: LabelValue) -> None:
+    """Delete a label value no label carries; one in use can only be retired."""
+    if label_values_in_use(ids=[value.pk]):
+        raise ValidationError(
+            f"“{value.name}” ({value.get_kind_display()}) is used by existing labels: "
+            "it cannot be deleted, only retired."
+        )
+    value.delete()
