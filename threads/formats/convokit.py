@@ -13,10 +13,11 @@ utterances replying to nothing) are top-level comments. A ``reply-to`` naming an
 utterance of another conversation is an error naming both; one naming no
 utterance at all is an orphan for ``tree.order_comments``.
 
-The file is read twice, line by line: once to learn where each conversation
-ends and which conversation each utterance id belongs to, then to yield each
-thread as soon as its last utterance is read. Memory holds the id map and the
-conversations still open, not the corpus.
+The file is read line by line, twice for a large corpus: once to learn where
+each conversation ends and which conversation each utterance id belongs to,
+then to yield each thread as soon as its last utterance is read. Memory holds
+the id map and the conversations still open, not the corpus. A corpus of up to
+``KEEP_UTTERANCES`` utterances is kept from the first pass instead of read again.
 
 Writing: the layout of ConvoKit's own ``Corpus.dump``: utterances.jsonl streamed,
 one utterance a line with keys ``id, conversation_id, text, speaker, meta,
@@ -63,6 +64,8 @@ K_REPLY_LABELS = "threadlab_reply_labels"
 K_GOLD_CLAIMS = "threadlab_gold_claims"
 K_GOLD_REPLY_LABELS = "threadlab_gold_reply_labels"
 _LABEL_KEYS = (K_CLAIMS, K_REPLY_LABELS, K_GOLD_CLAIMS, K_GOLD_REPLY_LABELS)
+# Corpora up to this many utterances are read once; larger ones twice, in flat memory.
+KEEP_UTTERANCES = 50_000
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -85,17 +88,26 @@ def read(path: Path) -> Iterator[ThreadRecord]:
     conversations = _read_conversations(folder / "conversations.json")
 
     # Pass 1: which conversation each utterance is in, and the line each conversation ends on.
+    # A small corpus is kept as decoded on the way, which spares reading it twice.
     conversation_of: dict[str, str] = {}
     last_line: dict[str, int] = {}
-    for number, utt in _utterance_lines(utterances, file):
-        if utt[0] in conversation_of:
-            raise FormatError(f"duplicate utterance id {utt[0]!r}", file=file, line=number)
-        conversation_of[utt[0]] = utt[2]
-        last_line[utt[2]] = number
+    kept: list[tuple[int, dict[str, Any]]] | None = []
+    for number, obj in _utterance_lines(utterances, file):
+        uid, conversation_id = _ids(obj, file, number)
+        if uid in conversation_of:
+            raise FormatError(f"duplicate utterance id {uid!r}", file=file, line=number)
+        conversation_of[uid] = conversation_id
+        last_line[conversation_id] = number
+        if kept is not None:
+            kept.append((number, obj))
+            if len(kept) > KEEP_UTTERANCES:
+                kept = None
 
     # Pass 2: collect each conversation's utterances, yield it on its last line.
     open_conversations: dict[str, list[tuple[int, tuple[Any, ...]]]] = {}
-    for number, utt in _utterance_lines(utterances, file):
+    source = kept if kept is not None else _utterance_lines(utterances, file)
+    for number, obj in source:
+        utt = _utterance(obj, file, number)
         conversation_id = utt[2]
         group = open_conversations.get(conversation_id)
         if group is None:
@@ -126,8 +138,8 @@ def _read_conversations(path: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _utterance_lines(path: Path, file: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(line number, (id, speaker, conversation id, reply-to, timestamp, text, meta))."""
+def _utterance_lines(path: Path, file: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, decoded utterance) for each non-blank line."""
     with open(path, "rb") as handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
@@ -147,23 +159,32 @@ def _utterance_lines(path: Path, file: str) -> Iterator[tuple[int, tuple[Any, ..
                 raise FormatError(
                     f"invalid JSON: {exc.msg} at column {exc.colno}{cut}", file=file, line=number
                 ) from None
-            yield number, _utterance(obj, file, number)
+            if type(obj) is not dict:
+                raise FormatError("expected a JSON object for an utterance", file=file, line=number)
+            yield number, obj
 
 
-def _utterance(obj: Any, file: str, line: int) -> tuple[Any, ...]:
-    if type(obj) is not dict:
-        raise FormatError("expected a JSON object for an utterance", file=file, line=line)
+def _ids(obj: dict[str, Any], file: str, line: int) -> tuple[str, str]:
+    """The utterance's id and conversation id, checked."""
     uid = _as_id(obj.get("id"))
     if uid is None:
         raise FormatError('an utterance needs an "id" (a string)', file=file, line=line)
+    conversation = obj["conversation_id"] if "conversation_id" in obj else obj.get("root")
+    conversation_id = _as_id(conversation)
+    if conversation_id is None:
+        raise FormatError(
+            'missing "conversation_id" (old corpora: "root")', file=file, line=line, record=uid
+        )
+    return uid, conversation_id
+
+
+def _utterance(obj: dict[str, Any], file: str, line: int) -> tuple[Any, ...]:
+    """(id, speaker, conversation id, reply-to, timestamp, text, meta), checked."""
+    uid, conversation_id = _ids(obj, file, line)
 
     def fail(message: str) -> FormatError:
         return FormatError(message, file=file, line=line, record=uid)
 
-    conversation = obj["conversation_id"] if "conversation_id" in obj else obj.get("root")
-    conversation_id = _as_id(conversation)
-    if conversation_id is None:
-        raise fail('missing "conversation_id" (old corpora: "root")')
     speaker = obj["speaker"] if "speaker" in obj else obj.get("user")
     if type(speaker) is dict:  # some dumps inline the speaker object
         speaker = speaker.get("id")
@@ -336,8 +357,8 @@ class _Dump:
         self.corpus_name = corpus_name
         self.speakers: dict[str, None] = {}
         self.conversations: dict[str, dict[str, Any]] = {}
-        self.utterance_types: dict[str, list[str]] = {}
-        self.conversation_types: dict[str, list[str]] = {}
+        self.utterance_types = _Types()
+        self.conversation_types = _Types()
         self.threads = 0
 
     def lines(self, thread: ThreadRecord) -> Iterator[str]:
@@ -346,7 +367,7 @@ class _Dump:
         tid = thread.id
         conversation_meta = {"title": thread.title, "url": thread.url or ""}
         self.conversations[tid] = conversation_meta
-        _note_types(self.conversation_types, conversation_meta)
+        self.conversation_types.note(conversation_meta)
 
         by_text: dict[str | None, dict[str, list[dict[str, Any]]]] = {}
         for section, claims_key, labels_key in (
@@ -364,34 +385,30 @@ class _Dump:
                     {"annotator": label.get("annotator"), "label": label.get("label")}
                 )
 
-        dumps = json.dumps
+        encode = _encode
+        article_meta = {**(thread.meta or {}), **_label_meta(by_text.get(None))}
         yield (
-            dumps(
+            encode(
                 self._utterance(
-                    tid,
-                    tid,
-                    thread.body,
-                    thread.author,
-                    None,
-                    thread.created_at,
-                    {**(thread.meta or {}), **_label_meta(by_text.get(None))},
-                ),
-                ensure_ascii=False,
-                default=_default,
+                    tid, tid, thread.body, thread.author, None, thread.created_at, article_meta
+                )
             )
             + "\n"
         )
         prefix = tid + "/"
         for c in thread.comments:
-            meta = {**(c.meta or {}), K_ID: c.id, **_label_meta(by_text.get(c.id))}
+            labels = by_text.get(c.id)
+            meta = {
+                **(c.meta or {}),
+                K_ID: c.id,
+                **(_NO_LABELS if labels is None else _label_meta(labels)),
+            }
             parent = prefix + c.parent_id if c.parent_id is not None else tid
             yield (
-                dumps(
+                encode(
                     self._utterance(
                         prefix + c.id, tid, c.text, c.author, parent, c.created_at, meta
-                    ),
-                    ensure_ascii=False,
-                    default=_default,
+                    )
                 )
                 + "\n"
             )
@@ -408,7 +425,7 @@ class _Dump:
     ) -> dict[str, Any]:
         speaker = speaker or ""
         self.speakers[speaker] = None
-        _note_types(self.utterance_types, meta)
+        self.utterance_types.note(meta)
         timestamp: int | float | None = None
         if created_at is not None:
             if created_at.tzinfo is None:
@@ -441,16 +458,16 @@ class _Dump:
             json.dumps({k: {"meta": {}, "vectors": []} for k in self.speakers}, ensure_ascii=False),
         )
         yield "corpus.json", json.dumps(corpus_meta, ensure_ascii=False)
-        overall_types: dict[str, list[str]] = {}
-        _note_types(overall_types, corpus_meta)
+        overall_types = _Types()
+        overall_types.note(corpus_meta)
         yield (
             "index.json",
             json.dumps(
                 {
-                    "utterances-index": _finish_types(self.utterance_types),
+                    "utterances-index": self.utterance_types.finish(),
                     "speakers-index": {},
-                    "conversations-index": _finish_types(self.conversation_types),
-                    "overall-index": _finish_types(overall_types),
+                    "conversations-index": self.conversation_types.finish(),
+                    "overall-index": overall_types.finish(),
                     "version": 1,
                     "vectors": [],
                 },
@@ -464,23 +481,33 @@ def _label_meta(entry: dict[str, list[dict[str, Any]]] | None) -> dict[str, Any]
     return {key: entry.get(key, []) for key in _LABEL_KEYS}
 
 
-def _note_types(index: dict[str, list[str]], meta: dict[str, Any]) -> None:
-    """Record the type of each meta value as ConvoKit's index does: ``str(type(value))``."""
-    for key, value in meta.items():
-        types = index.get(key)
-        if types is None:
-            types = index[key] = []
-        if value is not None:
-            kind = _TYPE_NAMES.get(type(value)) or str(type(value))
-            if kind not in types:
-                types.append(kind)
+_NO_LABELS: dict[str, list[Any]] = {key: [] for key in _LABEL_KEYS}  # only ever read
 
 
-_TYPE_NAMES = {t: str(t) for t in (str, int, float, bool, list, dict)}
+class _Types:
+    """The types of a component's meta fields, as ConvoKit's index records them.
 
+    Each field maps to the ``str(type(value))`` of every distinct type seen, in
+    order; nulls are not counted unless a field is never anything else.
+    """
 
-def _finish_types(index: dict[str, list[str]]) -> dict[str, list[str]]:
-    return {key: types or [str(type(None))] for key, types in index.items()}
+    def __init__(self) -> None:
+        self.index: dict[str, list[str]] = {}
+        self.seen: set[tuple[str, type]] = set()
+
+    def note(self, meta: dict[str, Any]) -> None:
+        seen = self.seen
+        for key, value in meta.items():
+            pair = (key, type(value))
+            if pair in seen:
+                continue
+            seen.add(pair)
+            types = self.index.setdefault(key, [])
+            if value is not None:
+                types.append(str(type(value)))
+
+    def finish(self) -> dict[str, list[str]]:
+        return {key: types or [str(type(None))] for key, types in self.index.items()}
 
 
 def _default(value: Any) -> Any:
@@ -524,3 +551,6 @@ def write_zip(threads: Iterable[ThreadRecord], out: ZipSink, *, corpus_name: str
         for name, text in dump.small_files():
             archive.writestr(f"{corpus_name}/{name}", text.encode("utf-8"))
     return dump.threads
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, default=_default).encode

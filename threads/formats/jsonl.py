@@ -159,14 +159,24 @@ def thread_from_dict(obj: Any, *, file: str | None = None, line: int | None = No
         if type(text) is not str:
             raise fail(f'comment {cid!r}: "text" must be a string, not {_kind(text)}')
         texts[cid] = text
+        # Fast paths inline: this loop runs once per comment of the corpus.
+        author = c.get("author")
+        if type(author) is not str:
+            author = _opt_str(author, f'comment {cid!r}: "author"', fail)
+        created = c.get("created_at")
+        if created is not None:
+            created = _opt_time(created, f'comment {cid!r}: "created_at"', fail)
+        meta = c.get("meta")
+        if type(meta) is not dict:
+            meta = _opt_meta(meta, f'comment {cid!r}: "meta"', fail)
         comments.append(
             CommentRecord(
                 id=cid,
                 parent_id=parent,
                 text=text,
-                author=_opt_str(c.get("author"), f'comment {cid!r}: "author"', fail),
-                created_at=_opt_time(c.get("created_at"), f'comment {cid!r}: "created_at"', fail),
-                meta=_opt_meta(c.get("meta"), f'comment {cid!r}: "meta"', fail),
+                author=author,
+                created_at=created,
+                meta=meta,
                 line=line,
             )
         )
@@ -412,11 +422,12 @@ def write(threads: Iterable[ThreadRecord], out: TextIO) -> int:
 
 def dumps_thread(thread: ThreadRecord) -> str:
     """One thread as its jsonl line (without the newline)."""
-    return json.dumps(thread_to_dict(thread), ensure_ascii=False, default=_default)
+    return _encode(thread_to_dict(thread))
 
 
 def thread_to_dict(thread: ThreadRecord) -> dict[str, Any]:
     """The jsonl object for a thread, keys in the documented order."""
+    iso = format_datetime
     return {
         "id": thread.id,
         "title": thread.title,
@@ -431,7 +442,7 @@ def thread_to_dict(thread: ThreadRecord) -> dict[str, Any]:
                 "parent_id": c.parent_id,
                 "author": c.author or "",
                 "text": c.text,
-                "created_at": format_datetime(c.created_at),
+                "created_at": None if c.created_at is None else iso(c.created_at),
                 "meta": c.meta or {},
             }
             for c in thread.comments
@@ -457,3 +468,6 @@ def _default(value: Any) -> Any:
     if isinstance(value, datetime):
         return format_datetime(value)
     raise TypeError(f"{type(value).__name__} cannot be written as JSON")
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, default=_default).encode
