@@ -159,8 +159,11 @@ class CorpusListApi(ApiMixin, generics.ListAPIView):
         return api_corpus_list(user=self.request.user)
 
 
-def _corpus_or_404(request: Request, slug: str) -> Corpus:
-    corpus = api_corpus_get(user=request.user, slug=slug)
+def _corpus_or_404(request: Request, slug: str, *, with_schema: bool = False) -> Corpus:
+    if with_schema:
+        corpus = api_corpus_get(user=request.user, slug=slug)
+    else:
+        corpus = api_corpus_list(user=request.user).filter(slug=slug).first()
     if corpus is None:
         raise exceptions.NotFound(NO_CORPUS)
     return corpus
@@ -179,7 +182,7 @@ class CorpusDetailApi(ApiMixin, generics.RetrieveAPIView):
     lookup_field = "slug"
 
     def get_object(self) -> Corpus:
-        return _corpus_or_404(self.request, self.kwargs["slug"])
+        return _corpus_or_404(self.request, self.kwargs["slug"], with_schema=True)
 
 
 @extend_schema_view(

@@ -1,0 +1,126 @@
+"""Every API list and the thread endpoint run a fixed number of queries, whatever the size.
+
+Each test builds the data at two sizes and holds both to the same bound: one
+query to authenticate the token, then the page itself (counts are subqueries
+of the same query); a label filter adds one query to check the name.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.annotate import test_api_fixtures as fx
+from tests.annotate.test_api_fixtures import client_for
+from tests.factories import (
+    ArticleFactory,
+    AssignmentFactory,
+    ClaimFactory,
+    CommentFactory,
+    ReplyLabelFactory,
+    UserFactory,
+)
+
+_fresh_throttles = fx._fresh_throttles
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [2, 40]
+
+
+def build(corpus, size):
+    """``size`` threads, each with comments, claims by two annotators and reply labels."""
+    annotators = [UserFactory(), UserFactory()]
+    for _ in range(size):
+        article = ArticleFactory(corpus=corpus)
+        parent = CommentFactory(article=article)
+        reply = CommentFactory(article=article, parent=parent)
+        for annotator in annotators:
+            AssignmentFactory(annotator=annotator, article=article, status="done")
+            ClaimFactory(annotator=annotator, article=article, comment=reply)
+            ClaimFactory(annotator=annotator, article=article)
+            ReplyLabelFactory(annotator=annotator, comment=reply)
+    return annotators
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_lists_claims_in_a_fixed_number_of_queries(
+    corpus, rita, size, django_assert_max_num_queries
+):
+    build(corpus, size)
+    client = client_for(rita)
+    with django_assert_max_num_queries(2):
+        response = client.get("/api/v1/claims/")
+    assert len(response.json()["results"]) == min(4 * size, 100)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_lists_filtered_claims_in_a_fixed_number_of_queries(
+    corpus, rita, size, django_assert_max_num_queries
+):
+    build(corpus, size)
+    client = client_for(rita)
+    with django_assert_max_num_queries(4):  # one more for each label name to check
+        response = client.get("/api/v1/claims/?stance=support&claim_type=claim&gold=false")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_lists_an_annotators_claims_in_a_fixed_number_of_queries(
+    corpus, size, django_assert_max_num_queries
+):
+    annotator, _ = build(corpus, size)
+    client = client_for(annotator)
+    with django_assert_max_num_queries(2):
+        response = client.get("/api/v1/claims/")
+    assert len(response.json()["results"]) == min(2 * size, 100)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_lists_reply_labels_in_a_fixed_number_of_queries(
+    corpus, rita, size, django_assert_max_num_queries
+):
+    build(corpus, size)
+    client = client_for(rita)
+    with django_assert_max_num_queries(2):
+        response = client.get("/api/v1/reply-labels/")
+    assert len(response.json()["results"]) == min(2 * size, 100)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_lists_threads_with_counts_in_a_fixed_number_of_queries(
+    corpus, rita, size, django_assert_max_num_queries
+):
+    build(corpus, size)
+    client = client_for(rita)
+    with django_assert_max_num_queries(3):
+        response = client.get("/api/v1/corpora/demo/threads/")
+    rows = response.json()["results"]
+    assert len(rows) == size
+    assert {
+        (r["comment_count"], r["claim_count"], r["reply_label_count"], r["progress"]["done"])
+        for r in rows
+    } == {(2, 4, 2, 2)}
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_lists_corpora_in_a_fixed_number_of_queries(
+    corpus, admin_user, size, django_assert_max_num_queries
+):
+    build(corpus, size)
+    client = client_for(admin_user)
+    with django_assert_max_num_queries(2):
+        response = client.get("/api/v1/corpora/")
+    assert response.json()[0]["thread_count"] == size
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_it_reads_a_thread_in_a_fixed_number_of_queries(
+    article, rita, size, django_assert_max_num_queries
+):
+    parent = None
+    for i in range(size):
+        parent = CommentFactory(article=article, parent=parent if i % 3 else None)
+    client = client_for(rita)
+    with django_assert_max_num_queries(3):
+        response = client.get(f"/api/v1/threads/{article.pk}/")
+    assert len(response.json()["comments"]) == size
