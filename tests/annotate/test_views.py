@@ -1,0 +1,543 @@
+"""The annotator workspace views: full pages and htmx fragments, saves, messages, query counts."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from annotate.models import (
+    AnnotationEvent,
+    Assignment,
+    AssignmentStatus,
+    Claim,
+    LabelKind,
+    ReplyLabel,
+)
+from tests.annotate.bigthread import build_thread
+from tests.factories import (
+    ArticleFactory,
+    AssignmentFactory,
+    ClaimFactory,
+    CommentFactory,
+    CorpusFactory,
+    label,
+)
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def as_alice(client, alice):
+    client.force_login(alice)
+    return client
+
+
+def _thread_url(article):
+    return reverse("annotate:thread", args=[article.pk])
+
+
+def _claim_post(thread, comment, start, end, **extra):
+    corpus = thread["article"].corpus
+    text = comment.text if comment else thread["article"].body
+    data = {
+        "text": str(comment.pk) if comment else "a",
+        "start": start,
+        "end": end,
+        "quote": text[start:end],
+        "claim_type": label(corpus, LabelKind.CLAIM_TYPE, "claim").pk,
+        "stance": label(corpus, LabelKind.STANCE, "oppose").pk,
+        "target": f"v{label(corpus, LabelKind.STANCE_TARGET, 'thesis').pk}",
+        "note": "",
+        "client_token": str(uuid.uuid4()),
+    }
+    data.update(extra)
+    return data
+
+
+def _create_url(thread):
+    return reverse("annotate:claim-create", args=[thread["article"].pk])
+
+
+# --- Dashboard ---------------------------------------------------------------------------------
+
+
+def test_it_shows_the_assignments_with_progress(as_alice, thread, alice):
+    ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c1"])
+    response = as_alice.get(reverse("annotate:home"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "1 / 4" in body
+    assert 'id="open-next"' in body
+
+
+def test_it_counts_only_the_annotators_own_labels_in_progress(as_alice, thread, bob):
+    ClaimFactory(annotator=bob, article=thread["article"], comment=thread["c1"])
+    assert "0 / 4" in as_alice.get(reverse("annotate:home")).content.decode()
+
+
+def test_it_lists_the_dashboard_in_a_constant_number_of_queries(
+    as_alice, alice, corpus, django_assert_max_num_queries
+):
+    for _ in range(12):
+        article = ArticleFactory(corpus=corpus)
+        CommentFactory(article=article)
+        AssignmentFactory(annotator=alice, article=article)
+    with django_assert_max_num_queries(5):
+        response = as_alice.get(reverse("annotate:home"))
+    assert response.content.decode().count('class="st-todo"') == 12
+
+
+def test_it_shows_reviewers_the_threads_of_their_corpora(client, victor, thread):
+    client.force_login(victor)
+    body = client.get(reverse("annotate:home")).content.decode()
+    assert "Corpora you can see" in body and "A thread" in body
+
+
+def test_it_opens_the_thread_in_progress_first(as_alice, alice, corpus, thread):
+    other = ArticleFactory(corpus=corpus)
+    AssignmentFactory(annotator=alice, article=other, status=AssignmentStatus.IN_PROGRESS)
+    response = as_alice.get(reverse("annotate:next"))
+    assert response["Location"] == _thread_url(other)
+
+
+def test_it_goes_back_to_the_dashboard_when_all_are_done(as_alice, alice, thread):
+    Assignment.objects.filter(annotator=alice).update(status=AssignmentStatus.DONE)
+    response = as_alice.get(reverse("annotate:next"), follow=True)
+    assert "Every thread assigned to you is done" in response.content.decode()
+
+
+# --- Thread page -------------------------------------------------------------------------------
+
+
+def test_it_renders_the_thread_page(as_alice, thread):
+    response = as_alice.get(_thread_url(thread["article"]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in body and "Deeper 𝕏 reply." in body
+    assert body.count('class="comment node"') == 4
+    assert "HX-Request" in response["Vary"]
+
+
+def test_it_renders_the_thread_as_a_fragment_for_htmx(as_alice, thread):
+    response = as_alice.get(_thread_url(thread["article"]), **HX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body and 'id="post"' in body and "Deeper 𝕏 reply." in body
+
+
+def test_it_nests_replies_inside_their_parents(as_alice, thread):
+    body = as_alice.get(_thread_url(thread["article"]), **HX).content.decode()
+    c1, c2, c3, c4 = (body.index(f'id="c{thread[k].pk}"') for k in ("c1", "c2", "c3", "c4"))
+    assert c1 < c2 < c3 < c4
+    # c3 closes three boxes (its own, c2's and c1's) before c4 opens.
+    between = body[c3:c4]
+    assert between.count("</div></article>") == 3
+
+
+def test_it_highlights_overlapping_claims_as_segments(as_alice, thread, alice):
+    c1 = thread["c1"]  # "First 😀 comment."
+    a = ClaimFactory(annotator=alice, article=thread["article"], comment=c1, start=0, end=7)
+    b = ClaimFactory(annotator=alice, article=thread["article"], comment=c1, start=6, end=15)
+    body = as_alice.get(_thread_url(thread["article"]), **HX).content.decode()
+    assert f'data-claims="{a.pk}" data-top="{a.pk}">First </mark>' in body
+    assert f'data-claims="{a.pk} {b.pk}" data-top="{a.pk}">😀</mark>' in body
+    assert f'data-claims="{b.pk}" data-top="{b.pk}"> comment</mark>' in body
+
+
+def test_it_escapes_user_text(as_alice, corpus, alice):
+    article = ArticleFactory(corpus=corpus, title="<script>alert(1)</script>", body="<b>x</b>")
+    CommentFactory(article=article, text='<img src=x onerror="alert(1)">', author="<i>me</i>")
+    AssignmentFactory(annotator=alice, article=article)
+    body = as_alice.get(_thread_url(article)).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in body
+    assert "&lt;b&gt;x&lt;/b&gt;" in body and "&lt;i&gt;me&lt;/i&gt;" in body
+
+
+def test_it_renders_the_guidelines_as_sanitised_markdown(as_alice, thread, corpus):
+    corpus.guidelines = "# Rules\n\nMark **claims**.<script>alert(1)</script>"
+    corpus.save()
+    body = as_alice.get(_thread_url(thread["article"])).content.decode()
+    assert "<strong>claims</strong>" in body
+    assert "<script>alert(1)" not in body
+
+
+def _page_queries(client, article):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(_thread_url(article))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_it_reads_a_big_thread_in_as_many_queries_as_a_small_one(
+    as_alice, alice, corpus, django_assert_max_num_queries
+):
+    small = ArticleFactory(corpus=corpus)
+    build_thread(article=small, comments=10, claims=3, annotator=alice)
+    big = ArticleFactory(corpus=corpus)
+    build_thread(article=big, comments=2000, claims=500, annotator=alice)
+    for article in (small, big):
+        AssignmentFactory(annotator=alice, article=article)
+    small_count = _page_queries(as_alice, small)
+    with django_assert_max_num_queries(small_count):
+        response = as_alice.get(_thread_url(big))
+    assert response.content.decode().count('class="comment node"') == 2000
+    assert response.content.decode().count('class="chip ') == 500
+    with django_assert_max_num_queries(small_count):
+        as_alice.get(_thread_url(big), **HX)
+
+
+def test_it_reads_the_thread_page_in_at_most_eight_queries(
+    as_alice, thread, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8):
+        as_alice.get(_thread_url(thread["article"]))
+
+
+# --- The claim form ----------------------------------------------------------------------------
+
+
+def _new_url(thread, comment, start, end, quote=None):
+    text = comment.text if comment else thread["article"].body
+    params = {
+        "text": str(comment.pk) if comment else "a",
+        "start": start,
+        "end": end,
+        "quote": text[start:end] if quote is None else quote,
+    }
+    base = reverse("annotate:claim-new", args=[thread["article"].pk])
+    return base + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+
+
+def test_it_returns_the_claim_form_as_a_fragment(as_alice, thread):
+    response = as_alice.get(_new_url(thread, thread["c1"], 6, 15), **HX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body and 'id="claim-form"' in body
+    assert "<q>😀 comment</q>" in body
+    assert 'name="client_token" value="' in body
+
+
+def test_it_returns_the_claim_form_in_the_full_page_without_htmx(as_alice, thread):
+    body = as_alice.get(_new_url(thread, thread["c1"], 6, 15)).content.decode()
+    assert "<html" in body and 'id="claim-form"' in body
+
+
+def test_it_offers_earlier_claims_in_ancestor_texts_as_targets(as_alice, thread, alice):
+    mine = ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c1"])
+    aside = ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c4"])
+    body = as_alice.get(_new_url(thread, thread["c3"], 0, 6), **HX).content.decode()
+    assert f'value="c{mine.pk}"' in body
+    assert f'value="c{aside.pk}"' not in body
+
+
+def test_it_does_not_offer_parent_as_a_target_in_the_article(as_alice, thread, corpus):
+    parent = label(corpus, LabelKind.STANCE_TARGET, "parent")
+    body = as_alice.get(_new_url(thread, None, 0, 6), **HX).content.decode()
+    assert f'value="v{parent.pk}"' not in body
+
+
+def test_it_warns_at_once_when_the_selection_does_not_match(as_alice, thread):
+    response = as_alice.get(_new_url(thread, thread["c1"], 0, 5, quote="Frist"), **HX)
+    assert response.status_code == 422
+    assert "does not match the stored text" in response.content.decode()
+    assert response["HX-Retarget"] == "#editor"
+
+
+def test_it_returns_the_claim_form_in_a_constant_number_of_queries(
+    as_alice, thread, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8):
+        as_alice.get(_new_url(thread, thread["c3"], 0, 6), **HX)
+
+
+# --- Saving claims -----------------------------------------------------------------------------
+
+
+def test_it_saves_a_claim_and_returns_the_text_with_its_highlight(as_alice, thread):
+    response = as_alice.post(_create_url(thread), _claim_post(thread, thread["c1"], 6, 15), **HX)
+    body = response.content.decode()
+    claim = Claim.objects.get()
+    assert response.status_code == 200
+    assert (claim.start, claim.end, claim.quote) == (6, 15, "😀 comment")
+    assert f'id="tb-{thread["c1"].pk}"' in body and "😀 comment</mark>" in body
+    assert 'id="editor"' in body and 'hx-swap-oob="true"' in body  # closes the editor
+    assert "1 / 4" in body  # the progress, out of band
+
+
+def test_it_saves_a_claim_in_a_constant_number_of_queries(
+    as_alice, thread, django_assert_max_num_queries
+):
+    data = _claim_post(thread, thread["c1"], 0, 5)
+    with django_assert_max_num_queries(15):
+        response = as_alice.post(_create_url(thread), data, **HX)
+    assert response.status_code == 200
+
+
+def test_it_redirects_back_to_the_comment_without_htmx(as_alice, thread):
+    response = as_alice.post(_create_url(thread), _claim_post(thread, thread["c2"], 0, 1))
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#c{thread['c2'].pk}")
+
+
+def test_it_saves_a_claim_on_the_article_body(as_alice, thread):
+    as_alice.post(_create_url(thread), _claim_post(thread, None, 7, 8), **HX)
+    assert Claim.objects.get().quote == "🚀"
+
+
+def test_it_saves_a_claim_targeting_an_ancestor_claim(as_alice, thread, alice):
+    target = ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c1"])
+    data = _claim_post(thread, thread["c3"], 0, 6, target=f"c{target.pk}")
+    response = as_alice.post(_create_url(thread), data, **HX)
+    assert response.status_code == 200
+    assert Claim.objects.get(comment=thread["c3"]).target_claim == target
+
+
+def test_it_makes_one_claim_from_a_double_submit(as_alice, thread):
+    data = _claim_post(thread, thread["c1"], 0, 5)
+    as_alice.post(_create_url(thread), data, **HX)
+    second = as_alice.post(_create_url(thread), data, **HX)
+    assert second.status_code == 200
+    assert Claim.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "quote", "message"),
+    [
+        (0, 99, "First 😀 comment.", "outside"),
+        (5, 5, "", "empty"),
+        (4, 2, "x", "empty"),
+        (0, 5, "Frist", "does not match"),
+    ],
+)
+def test_it_refuses_a_bad_span_with_a_message(as_alice, thread, start, end, quote, message):
+    data = _claim_post(thread, thread["c1"], 0, 5)
+    data.update(start=start, end=end, quote=quote or "x")
+    response = as_alice.post(_create_url(thread), data, **HX)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert response["HX-Retarget"] == "#editor"
+    assert not Claim.objects.exists() and not AnnotationEvent.objects.exists()
+
+
+def test_it_refuses_a_label_from_another_corpus(as_alice, thread):
+    other = CorpusFactory()
+    data = _claim_post(thread, thread["c1"], 0, 5, stance=label(other, "stance", "oppose").pk)
+    response = as_alice.post(_create_url(thread), data, **HX)
+    assert response.status_code == 422
+    assert "Select a valid choice" in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_it_refuses_a_retired_label(as_alice, thread, corpus):
+    oppose = label(corpus, LabelKind.STANCE, "oppose")
+    oppose.retired = True
+    oppose.save()
+    response = as_alice.post(_create_url(thread), _claim_post(thread, thread["c1"], 0, 5), **HX)
+    assert response.status_code == 422
+    assert not Claim.objects.exists()
+
+
+def test_it_refuses_a_target_claim_outside_the_reply_chain(as_alice, thread, alice):
+    target = ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c4"])
+    data = _claim_post(thread, thread["c3"], 0, 6, target=f"c{target.pk}")
+    response = as_alice.post(_create_url(thread), data, **HX)
+    assert response.status_code == 422
+    assert "reply chain" in response.content.decode()
+    assert Claim.objects.count() == 1
+
+
+def test_it_refuses_a_post_without_a_csrf_token(thread, alice):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post(_create_url(thread), _claim_post(thread, thread["c1"], 0, 5), **HX)
+    assert response.status_code == 403
+    assert not Claim.objects.exists()
+
+
+def test_it_refuses_a_post_with_a_stale_csrf_token(thread, alice):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    client.get(_thread_url(thread["article"]))
+    response = client.post(
+        _create_url(thread),
+        _claim_post(thread, thread["c1"], 0, 5),
+        HTTP_X_CSRFTOKEN="x" * 64,
+        **HX,
+    )
+    assert response.status_code == 403
+    assert not Claim.objects.exists()
+
+
+def test_it_accepts_the_csrf_token_from_the_page_header(thread, alice):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    client.get(_thread_url(thread["article"]))
+    token = client.cookies["csrftoken"].value
+    response = client.post(
+        _create_url(thread),
+        _claim_post(thread, thread["c1"], 0, 5),
+        HTTP_X_CSRFTOKEN=token,
+        **HX,
+    )
+    assert response.status_code == 200
+
+
+# --- Editing and deleting ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def claim(thread, alice):
+    return ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c2"])
+
+
+def _edit_post(thread, **extra):
+    corpus = thread["article"].corpus
+    data = {
+        "claim_type": label(corpus, LabelKind.CLAIM_TYPE, "claim").pk,
+        "stance": label(corpus, LabelKind.STANCE, "neutral").pk,
+        "target": f"v{label(corpus, LabelKind.STANCE_TARGET, 'parent').pk}",
+        "note": "on reflection",
+    }
+    data.update(extra)
+    return data
+
+
+def test_it_returns_the_edit_form_as_a_fragment(as_alice, thread, claim):
+    url = reverse("annotate:claim-edit", args=[thread["article"].pk, claim.pk])
+    body = as_alice.get(url, **HX).content.decode()
+    assert f"Claim #{claim.pk}" in body and "Delete" in body and "<html" not in body
+
+
+def test_it_returns_the_edit_form_in_the_full_page_without_htmx(as_alice, thread, claim):
+    url = reverse("annotate:claim-edit", args=[thread["article"].pk, claim.pk])
+    body = as_alice.get(url).content.decode()
+    assert "<html" in body and f"Claim #{claim.pk}" in body
+
+
+def test_it_updates_a_claim(as_alice, thread, claim, corpus):
+    url = reverse("annotate:claim-update", args=[thread["article"].pk, claim.pk])
+    response = as_alice.post(url, _edit_post(thread), **HX)
+    assert response.status_code == 200
+    claim.refresh_from_db()
+    assert claim.stance.name == "neutral" and claim.stance_target.name == "parent"
+    assert claim.note == "on reflection"
+    assert AnnotationEvent.objects.filter(action="update", object_id=claim.pk).exists()
+
+
+def test_it_deletes_a_claim(as_alice, thread, claim):
+    url = reverse("annotate:claim-delete", args=[thread["article"].pk, claim.pk])
+    response = as_alice.post(url, **HX)
+    assert response.status_code == 200
+    assert "<mark" not in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_it_refuses_to_delete_a_claim_another_claim_targets(as_alice, thread, alice, claim):
+    ClaimFactory(
+        annotator=alice, article=thread["article"], comment=thread["c3"], target_claim=claim
+    )
+    url = reverse("annotate:claim-delete", args=[thread["article"].pk, claim.pk])
+    response = as_alice.post(url, **HX)
+    assert response.status_code == 422
+    assert "other claim targets this claim" in response.content.decode()
+    assert Claim.objects.count() == 2
+
+
+def test_it_says_so_when_the_claim_was_deleted_in_another_tab(as_alice, thread, claim):
+    as_alice.post(reverse("annotate:claim-delete", args=[thread["article"].pk, claim.pk]), **HX)
+    url = reverse("annotate:claim-update", args=[thread["article"].pk, claim.pk])
+    response = as_alice.post(url, _edit_post(thread), **HX)
+    assert response.status_code == 409
+    assert "no longer exists" in response.content.decode()
+    assert response["HX-Retarget"] == "#editor"
+    assert not Claim.objects.exists()
+
+
+def test_it_updates_a_claim_in_a_constant_number_of_queries(
+    as_alice, thread, claim, django_assert_max_num_queries
+):
+    url = reverse("annotate:claim-update", args=[thread["article"].pk, claim.pk])
+    data = _edit_post(thread)
+    with django_assert_max_num_queries(16):
+        as_alice.post(url, data, **HX)
+
+
+# --- Reply labels and status -------------------------------------------------------------------
+
+
+def _reply_url(thread):
+    return reverse("annotate:reply-label", args=[thread["article"].pk])
+
+
+def test_it_sets_a_reply_label_and_returns_the_control(as_alice, thread, corpus):
+    deny = label(corpus, LabelKind.REPLY_LABEL, "deny")
+    response = as_alice.post(
+        _reply_url(thread), {"comment": thread["c2"].pk, "label": deny.pk}, **HX
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'class="rlb v{deny.pk} on"' in body
+    assert 'id="status" hx-swap-oob="true"' in body
+    assert ReplyLabel.objects.get().label == deny
+
+
+def test_it_clears_a_reply_label(as_alice, thread, corpus, alice):
+    deny = label(corpus, LabelKind.REPLY_LABEL, "deny")
+    as_alice.post(_reply_url(thread), {"comment": thread["c2"].pk, "label": deny.pk}, **HX)
+    as_alice.post(_reply_url(thread), {"comment": thread["c2"].pk, "label": ""}, **HX)
+    assert not ReplyLabel.objects.exists()
+
+
+def test_it_redirects_after_a_reply_label_without_htmx(as_alice, thread, corpus):
+    deny = label(corpus, LabelKind.REPLY_LABEL, "deny")
+    response = as_alice.post(_reply_url(thread), {"comment": thread["c2"].pk, "label": deny.pk})
+    assert response.status_code == 302
+
+
+def test_it_refuses_a_stance_as_a_reply_label(as_alice, thread, corpus):
+    oppose = label(corpus, LabelKind.STANCE, "oppose")
+    response = as_alice.post(
+        _reply_url(thread), {"comment": thread["c2"].pk, "label": oppose.pk}, **HX
+    )
+    assert response.status_code == 422
+    assert "not a reply label" in response.content.decode()
+    assert not ReplyLabel.objects.exists()
+
+
+def test_it_sets_a_reply_label_in_a_constant_number_of_queries(
+    as_alice, thread, corpus, django_assert_max_num_queries
+):
+    deny = label(corpus, LabelKind.REPLY_LABEL, "deny")
+    with django_assert_max_num_queries(13):
+        as_alice.post(_reply_url(thread), {"comment": thread["c2"].pk, "label": deny.pk}, **HX)
+
+
+def test_it_marks_the_thread_done(as_alice, thread, alice):
+    url = reverse("annotate:assignment-status", args=[thread["article"].pk])
+    response = as_alice.post(url, {"status": "done"}, **HX)
+    assert response.status_code == 200
+    assert "Reopen thread" in response.content.decode()
+    assert Assignment.objects.get(annotator=alice).status == "done"
+
+
+def test_it_goes_to_the_dashboard_after_marking_done_without_htmx(as_alice, thread):
+    url = reverse("annotate:assignment-status", args=[thread["article"].pk])
+    response = as_alice.post(url, {"status": "done"})
+    assert response["Location"] == reverse("annotate:home")
+
+
+def test_it_refuses_an_unknown_status(as_alice, thread, alice):
+    url = reverse("annotate:assignment-status", args=[thread["article"].pk])
+    assert as_alice.post(url, {"status": "finished"}, **HX).status_code == 400
+    assert Assignment.objects.get(annotator=alice).status == "todo"
