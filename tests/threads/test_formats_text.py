@@ -253,3 +253,9 @@ def test_it_reports_a_missing_file(tmp_path):
 def test_it_rejects_an_unknown_format(tmp_path):
     with pytest.raises(FormatError, match="unknown format 'xml'"):
         read_threads(write(tmp_path, "T\n\nB\n"), fmt="xml")
+
+
+def test_it_reports_a_folder_given_as_a_text_file(tmp_path):
+    with pytest.raises(FormatError, match="cannot read the file") as caught:
+        list(read_threads(tmp_path, fmt="text"))
+    assert caught.value.file == str(tmp_path)

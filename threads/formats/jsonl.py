@@ -66,6 +66,8 @@ def read(path: Path) -> Iterator[ThreadRecord]:
         handle = open(path, "rb")  # noqa: SIM115 - closed by the with below, in the generator
     except FileNotFoundError:
         raise FormatError("no such file", file=file) from None
+    except OSError as exc:
+        raise FormatError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
     with handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():

@@ -53,6 +53,8 @@ def read(path: Path) -> Iterator[ThreadRecord]:
         data = path.read_bytes()
     except FileNotFoundError:
         raise FormatError("no such file", file=file) from None
+    except OSError as exc:
+        raise FormatError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
     yield from parse(data, file=file)
 
 

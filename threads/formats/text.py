@@ -51,6 +51,8 @@ def read(path: Path) -> Iterator[ThreadRecord]:
         data = path.read_bytes()
     except FileNotFoundError:
         raise FormatError("no such file", file=str(path)) from None
+    except OSError as exc:
+        raise FormatError(f"cannot read the file: {exc.strerror or exc}", file=str(path)) from None
     yield parse(data, name=path.stem, file=str(path))
 
 
