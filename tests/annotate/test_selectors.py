@@ -1,0 +1,163 @@
+"""Workspace and dashboard selectors: what they read, and in how many queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import Http404
+
+from annotate.models import AssignmentStatus
+from annotate.selectors import (
+    assignment_list,
+    assignment_next,
+    assignment_progress,
+    claim_target_choices,
+    schema_get,
+    text_segments,
+    workspace_get,
+)
+from tests.annotate.bigthread import build_thread
+from tests.factories import (
+    ArticleFactory,
+    AssignmentFactory,
+    ClaimFactory,
+    CommentFactory,
+    ReplyLabelFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class _Span:
+    def __init__(self, pk, start, end):
+        self.pk, self.start, self.end = pk, start, end
+
+
+def test_it_leaves_a_text_without_claims_whole():
+    [segment] = text_segments("Plain.", [])
+    assert (segment.text, segment.claims) == ("Plain.", [])
+
+
+def test_it_splits_a_text_at_every_claim_boundary():
+    a, b = _Span(1, 0, 7), _Span(2, 6, 15)
+    segments = text_segments("First 😀 comment.", [a, b])
+    assert [(s.text, s.ids) for s in segments] == [
+        ("First ", "1"),
+        ("😀", "1 2"),
+        (" comment", "2"),
+        (".", ""),
+    ]
+
+
+def test_it_draws_the_innermost_claim_on_top():
+    outer, inner = _Span(1, 0, 10), _Span(2, 2, 4)
+    segments = text_segments("0123456789", [outer, inner])
+    assert segments[1].top is inner
+
+
+def test_it_draws_the_most_recent_of_equal_claims_on_top():
+    older, newer = _Span(1, 0, 4), _Span(2, 0, 4)
+    [segment, _rest] = text_segments("0123456789", [older, newer])
+    assert segment.top is newer
+
+
+def test_it_reads_the_workspace_of_the_assigned_annotator(thread, alice, bob):
+    ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c1"])
+    ClaimFactory(annotator=bob, article=thread["article"], comment=thread["c1"])
+    ReplyLabelFactory(annotator=alice, comment=thread["c2"])
+    ws = workspace_get(annotator=alice, article_id=thread["article"].pk)
+    assert [item.comment.external_id for item in ws.items] == ["c1", "c2", "c3", "c4"]
+    assert len(ws.claims) == 1 and ws.claims[0].annotator_id == alice.pk
+    assert ws.labelled == 2 and ws.total == 4
+
+
+def test_it_counts_descendants_and_closing_boxes(thread, alice):
+    ws = workspace_get(annotator=alice, article_id=thread["article"].pk)
+    assert [(i.descendants, i.closes) for i in ws.items] == [(2, 0), (1, 0), (0, 3), (0, 1)]
+
+
+def test_it_raises_404_for_an_unassigned_thread(thread, charlie):
+    with pytest.raises(Http404):
+        workspace_get(annotator=charlie, article_id=thread["article"].pk)
+
+
+def test_it_reads_the_workspace_in_a_constant_number_of_queries(
+    alice, corpus, django_assert_max_num_queries
+):
+    article = ArticleFactory(corpus=corpus)
+    build_thread(article=article, comments=400, claims=100, annotator=alice)
+    AssignmentFactory(annotator=alice, article=article)
+    with django_assert_max_num_queries(6):
+        ws = workspace_get(annotator=alice, article_id=article.pk)
+        seen = [  # what the template reads
+            (claim.stance.name, claim.claim_type.name, claim.stance_target, segment.top)
+            for item in ws.items
+            for claim in item.text.claims
+            for segment in item.text.segments
+        ]
+    assert len(seen) == 100
+    assert len(ws.items) == 400
+
+
+def test_it_offers_only_claims_in_ancestor_texts(thread, alice, bob):
+    body = ClaimFactory(annotator=alice, article=thread["article"])
+    up = ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c1"])
+    ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c4"])
+    ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c3"])
+    ClaimFactory(annotator=bob, article=thread["article"], comment=thread["c1"])
+    choices = claim_target_choices(annotator=alice, article=thread["article"], comment=thread["c3"])
+    assert choices == [body, up]
+
+
+def test_it_offers_no_claim_targets_in_the_article(thread, alice):
+    ClaimFactory(annotator=alice, article=thread["article"])
+    assert claim_target_choices(annotator=alice, article=thread["article"], comment=None) == []
+
+
+def test_it_measures_progress_in_one_query(thread, alice, django_assert_num_queries):
+    ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c1"])
+    ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c1"])
+    ClaimFactory(annotator=alice, article=thread["article"])  # the body is not a comment
+    ReplyLabelFactory(annotator=alice, comment=thread["c1"])
+    ReplyLabelFactory(annotator=alice, comment=thread["c3"])
+    assignment = alice.assignments.get()
+    with django_assert_num_queries(1):
+        assert assignment_progress(assignment=assignment) == (2, 4)
+
+
+def test_it_lists_assignments_with_progress_in_one_query(
+    alice, corpus, django_assert_max_num_queries
+):
+    for n in range(5):
+        article = ArticleFactory(corpus=corpus)
+        comments = [CommentFactory(article=article) for _ in range(3)]
+        for comment in comments[: n % 4]:
+            ReplyLabelFactory(annotator=alice, comment=comment)
+        AssignmentFactory(annotator=alice, article=article)
+    with django_assert_max_num_queries(1):
+        rows = [
+            (a.labelled, a.total, a.article.corpus.slug) for a in assignment_list(annotator=alice)
+        ]
+    assert sorted(r[0] for r in rows) == [0, 0, 1, 2, 3]
+    assert {r[1] for r in rows} == {3}
+
+
+def test_it_lists_in_progress_then_todo_then_done(alice, corpus):
+    done = AssignmentFactory(annotator=alice, status=AssignmentStatus.DONE)
+    todo = AssignmentFactory(annotator=alice)
+    doing = AssignmentFactory(annotator=alice, status=AssignmentStatus.IN_PROGRESS)
+    assert list(assignment_list(annotator=alice)) == [doing, todo, done]
+
+
+def test_it_picks_no_next_thread_when_all_are_done(alice):
+    AssignmentFactory(annotator=alice, status=AssignmentStatus.DONE)
+    assert assignment_next(annotator=alice) is None
+
+
+def test_it_reads_the_schema_in_one_query(corpus, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        schema = schema_get(corpus_id=corpus.pk)
+    assert [v.name for v in schema.stances] == ["support", "oppose", "neutral"]
+    assert [v.name for v in schema.reply_labels] == ["support", "deny", "query", "comment"]
