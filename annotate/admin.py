@@ -97,8 +97,22 @@ class LabelValueFormSet(forms.BaseInlineFormSet):
             label_value_delete(value=obj)
 
 
+class LabelValueForm(forms.ModelForm):
+    class Meta:
+        model = LabelValue
+        fields = ["kind", "name", "description", "key", "colour", "order", "retired"]
+        widgets = {
+            "name": forms.TextInput(attrs={"size": 14}),
+            "description": forms.TextInput(attrs={"size": 36}),
+            "key": forms.TextInput(attrs={"size": 2}),
+            "colour": forms.TextInput(attrs={"type": "color"}),
+            "order": forms.NumberInput(attrs={"style": "width: 4em"}),
+        }
+
+
 class LabelValueInline(admin.TabularInline):
     model = LabelValue
+    form = LabelValueForm
     formset = LabelValueFormSet
     fields = ["kind", "name", "description", "key", "colour", "order", "retired", "in_use"]
     readonly_fields = ["in_use"]
@@ -118,7 +132,7 @@ class LabelValueInline(admin.TabularInline):
             super()
             .get_queryset(request)
             .annotate(used_by_claims=Exists(claims), used_by_replies=Exists(replies))
-            .order_by("kind", "retired", "order", "id")
+            .order_by("order", "id")
         )
 
     @admin.display(description="in use")
@@ -126,7 +140,7 @@ class LabelValueInline(admin.TabularInline):
         if obj.pk is None:
             return ""
         used = getattr(obj, "used_by_claims", False) or getattr(obj, "used_by_replies", False)
-        return "yes: retire, do not delete" if used else "no"
+        return "in use: retire it" if used else "—"
 
 
 class CorpusGrantInline(admin.TabularInline):

@@ -113,7 +113,7 @@ def test_it_shows_the_schema_in_bounded_queries(
 def test_it_marks_the_values_in_use(admin_client, corpus, article):
     ClaimFactory(article=article)
     content = admin_client.get(corpus_url(corpus)).content.decode()
-    assert content.count("yes: retire, do not delete") == 3  # claim, support, thesis
+    assert content.count("in use: retire it") == 3  # claim, support, thesis
 
 
 def test_it_deletes_an_unused_label_value(admin_client, corpus):
@@ -307,7 +307,7 @@ def test_it_asks_whom_to_assign_the_selected_threads_to(admin_client, corpus, al
     )
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Assign these 2 threads" in content
+    assert "these 2 threads" in content
     assert f'<option value="{alice.pk}">alice</option>' in content
     assert not Assignment.objects.exists()
 
