@@ -257,6 +257,19 @@ def test_it_imports_a_text_file(admin_client, db):
     assert list(Comment.objects.filter(article=article).values_list("depth", flat=True)) == [0, 1]
 
 
+def test_it_imports_a_convokit_utterances_file(admin_client, db):
+    utterances = [
+        {"id": "p1", "conversation_id": "p1", "reply-to": None, "speaker": "op", "text": "Post."},
+        {"id": "u1", "conversation_id": "p1", "reply-to": "p1", "speaker": "x", "text": "Top."},
+        {"id": "u2", "conversation_id": "p1", "reply-to": "u1", "speaker": "y", "text": "Re."},
+    ]
+    data = "".join(json.dumps(u) + "\n" for u in utterances).encode()
+    response = upload(admin_client, data, name="utterances.jsonl")
+    assert response.status_code == 302, messages_of(response)
+    article = Article.objects.get(external_id="p1")
+    assert list(Comment.objects.filter(article=article).values_list("depth", flat=True)) == [0, 1]
+
+
 def test_it_shows_a_format_error_and_imports_nothing(admin_client, db):
     response = upload(admin_client, jsonl_thread(parent_of_b="zz"))
     assert response.status_code == 200
