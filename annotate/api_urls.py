@@ -2,11 +2,12 @@
 DRF authenticates (token or session) inside the view, after the login middleware.
 
 The schema needs an authenticated user too (token or session, checked by DRF);
-the Swagger UI page is for people in a browser, so it is left to the login
-middleware: signed-out visitors are sent to the login page.
+the Swagger UI page is for people in a browser: signed-out visitors are sent
+to the login page (``login_required``; DRF views are exempt from the login
+middleware since DRF 3.15, the explicit ``login_not_required`` says so here).
 """
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
@@ -54,7 +55,12 @@ urlpatterns = [
     ),
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[IsAuthenticated]),
+        # DRF views skip the login middleware; people in a browser go to the login page.
+        login_required(
+            SpectacularSwaggerView.as_view(
+                url_name="api:schema", permission_classes=[IsAuthenticated]
+            )
+        ),
         name="docs",
     ),
     # Anything else under /api/ ending in a slash: a JSON 404, not the site's HTML page.

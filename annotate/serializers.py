@@ -47,9 +47,14 @@ class ProgressSerializer(serializers.Serializer):
     total = serializers.IntegerField(source="assignments_total", read_only=True)
 
 
+# A URL field would be documented as format "uri", which "" (no source URL) is not.
+SOURCE_URL = serializers.CharField(read_only=True, help_text="The source URL, or an empty string.")
+
+
 class ThreadSerializer(serializers.ModelSerializer):
     """A thread in a corpus's list: the article with its counts (annotated by the selector)."""
 
+    url = SOURCE_URL
     comment_count = serializers.IntegerField(read_only=True)
     claim_count = serializers.IntegerField(read_only=True)
     reply_label_count = serializers.IntegerField(read_only=True)
@@ -95,6 +100,7 @@ class ThreadDetailSerializer(serializers.ModelSerializer):
     """The article with its comments in display order (a parent before its replies)."""
 
     corpus = serializers.CharField(source="corpus.slug", read_only=True)
+    url = SOURCE_URL
     comments = CommentSerializer(source="comment_list", many=True, read_only=True)
 
     class Meta:
