@@ -133,22 +133,25 @@ def test_it_refuses_a_session_users_write_without_csrf_with_json(labelled, rita)
     assert "CSRF" in response.json()["detail"]
 
 
-def test_it_throttles_with_a_json_429(labelled, rita, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"user": "2/hour", "anon": "2/hour", "export": "2/hour"},
-    }
-    from rest_framework.settings import api_settings
+def test_it_throttles_with_a_json_429(labelled, rita, monkeypatch):
     from rest_framework.throttling import SimpleRateThrottle
 
-    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
-    try:
-        client = client_for(rita)
-        client.get("/api/v1/corpora/")
-        client.get("/api/v1/corpora/")
-        response = client.get("/api/v1/corpora/")
-    finally:
-        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
-        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    rates = {"user": "2/hour", "anon": "2/hour", "export": "2/hour"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+    client = client_for(rita)
+    client.get("/api/v1/corpora/")
+    client.get("/api/v1/corpora/")
+    response = client.get("/api/v1/corpora/")
     assert response.status_code == 429
     assert "throttled" in response.json()["detail"]
+
+
+def test_it_throttles_exports_on_their_own_rate(labelled, rita, monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    rates = {"user": "100/hour", "anon": "100/hour", "export": "1/hour"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+    client = client_for(rita)
+    client.get("/api/v1/corpora/demo/export/?format=csv")
+    assert client.get("/api/v1/corpora/demo/export/?format=csv").status_code == 429
+    assert client.get("/api/v1/corpora/").status_code == 200
