@@ -268,12 +268,25 @@ class AssignForm(forms.Form):
     )
 
 
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    fields = ["annotator", "status", "updated_at"]
+    readonly_fields = ["updated_at"]
+    autocomplete_fields = ["annotator"]
+    extra = 0
+    verbose_name_plural = "assigned annotators"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Assignment]:
+        return super().get_queryset(request).select_related("annotator")
+
+
 admin.site.unregister(Article)
 
 
 @admin.register(Article)
 class ArticleAdmin(threads_admin.ArticleAdmin):
     actions = ["assign_to_annotators"]
+    inlines = [AssignmentInline]
 
     @admin.action(description="Assign selected threads to annotators…", permissions=["assign"])
     def assign_to_annotators(

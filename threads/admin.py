@@ -70,6 +70,23 @@ class CorpusAdmin(admin.ModelAdmin):
 
 
 @dataclass
+class TreeUrls:
+    """URL prefixes reversed once per page, not three times per comment of a long thread."""
+
+    thread_prefix: str  # + "<comment id>/merge/" or "/split/"
+    comment_change_prefix: str  # + "<comment id>/change/"
+
+    @classmethod
+    def for_article(cls, article: Article) -> TreeUrls:
+        merge = reverse("admin:threads_article_comment_merge", args=[article.pk, 0])
+        change = reverse("admin:threads_comment_change", args=[0])
+        return cls(
+            thread_prefix=merge.removesuffix("0/merge/"),
+            comment_change_prefix=change.removesuffix("0/change/"),
+        )
+
+
+@dataclass
 class TreeRow:
     """One comment of the article page's tree, with what its buttons need."""
 
@@ -77,6 +94,7 @@ class TreeRow:
     paragraphs: list[str]
     annotated: bool
     previous_sibling: Comment | None
+    urls: TreeUrls
 
     @property
     def can_merge(self) -> bool:
@@ -85,6 +103,18 @@ class TreeRow:
             and not self.annotated
             and not getattr(self.previous_sibling, "annotated", False)
         )
+
+    @property
+    def change_url(self) -> str:
+        return f"{self.urls.comment_change_prefix}{self.comment.pk}/change/"
+
+    @property
+    def merge_url(self) -> str:
+        return f"{self.urls.thread_prefix}{self.comment.pk}/merge/"
+
+    @property
+    def split_url(self) -> str:
+        return f"{self.urls.thread_prefix}{self.comment.pk}/split/"
 
     @property
     def merge_refusal(self) -> str:
@@ -110,6 +140,7 @@ def comment_tree_rows(article: Article) -> list[TreeRow]:
         for rel in dependent_relations(Comment)
     }
     comments = list(Comment.objects.filter(article=article).annotate(**flags).order_by("position"))
+    urls = TreeUrls.for_article(article)
     rows: list[TreeRow] = []
     last_child: dict[int | None, Comment] = {}  # parent id -> the last reply seen so far
     for comment in comments:
@@ -121,6 +152,7 @@ def comment_tree_rows(article: Article) -> list[TreeRow]:
                 paragraphs=paragraphs(comment.text),
                 annotated=comment.annotated,  # type: ignore[attr-defined]
                 previous_sibling=last_child.get(comment.parent_id),
+                urls=urls,
             )
         )
         last_child[comment.parent_id] = comment

@@ -516,3 +516,10 @@ def test_it_changes_an_assignment_status_through_the_service(admin_client, threa
 def test_it_keeps_the_admin_behind_sign_in(db):
     response = Client().get(reverse("admin:annotate_claim_changelist"))
     assert response.status_code == 302
+
+
+def test_it_lists_the_annotators_of_a_thread_on_its_page(admin_client, thread):
+    url = reverse("admin:threads_article_change", args=[thread["article"].pk])
+    content = admin_client.get(url).content.decode()
+    assert "assigned annotators" in content.lower()
+    assert "alice" in content and "bob" in content

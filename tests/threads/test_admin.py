@@ -287,20 +287,32 @@ def test_it_offers_no_comment_deletion(admin_client, thread):
     assert admin_client.post(url, {"post": "yes"}).status_code == 403
 
 
-def article_form(article: Article, **changes) -> dict:
-    data = {
-        "external_id": article.external_id,
-        "title": article.title,
-        "body": article.body,
-        "meta": "{}",
-    }
-    return {**data, **changes}
+def change_form_data(response) -> dict:
+    """The POST a browser would send back from an admin change page, inlines included."""
+    data: dict = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms.append(inline.formset.management_form)
+        forms.extend(inline.formset.forms)
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is None or value is False:
+                continue
+            data[field.html_name] = "on" if value is True else value
+    return data
+
+
+def article_form(client, article: Article, **changes) -> dict:
+    return {**change_form_data(client.get(article_url(article))), **changes}
 
 
 def test_it_refuses_to_edit_an_annotated_article_body(admin_client, thread):
     article = thread["article"]
     ClaimFactory(article=article)
-    response = admin_client.post(article_url(article), article_form(article, body="Changed."))
+    response = admin_client.post(
+        article_url(article), article_form(admin_client, article, body="Changed.")
+    )
     assert response.status_code == 200
     assert "The body carries annotations" in response.content.decode()
     assert Article.objects.get(pk=article.pk).body == "Thesis 🚀 here."
@@ -309,13 +321,17 @@ def test_it_refuses_to_edit_an_annotated_article_body(admin_client, thread):
 def test_it_edits_the_title_of_an_annotated_article(admin_client, thread):
     article = thread["article"]
     ClaimFactory(article=article)
-    response = admin_client.post(article_url(article), article_form(article, title="Renamed"))
+    response = admin_client.post(
+        article_url(article), article_form(admin_client, article, title="Renamed")
+    )
     assert response.status_code == 302
     assert Article.objects.get(pk=article.pk).title == "Renamed"
 
 
 def test_it_edits_an_unannotated_article_body(admin_client, thread):
     article = thread["article"]
-    response = admin_client.post(article_url(article), article_form(article, body="Changed."))
+    response = admin_client.post(
+        article_url(article), article_form(admin_client, article, body="Changed.")
+    )
     assert response.status_code == 302
     assert Article.objects.get(pk=article.pk).body == "Changed."
