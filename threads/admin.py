@@ -26,6 +26,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import Truncator
 
 from threads.models import Article, Comment, Corpus
@@ -223,8 +224,9 @@ class ArticleAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         extra_context = dict(extra_context or {})
         article = self.get_object(request, object_id)
-        if article is not None and request.method == "GET":
-            extra_context["comment_tree"] = comment_tree_rows(article)
+        if article is not None:
+            # Read only if the page is rendered (not after a successful save, which redirects).
+            extra_context["comment_tree"] = SimpleLazyObject(lambda: comment_tree_rows(article))
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self) -> list[URLPattern]:

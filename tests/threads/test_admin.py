@@ -315,6 +315,7 @@ def test_it_refuses_to_edit_an_annotated_article_body(admin_client, thread):
     )
     assert response.status_code == 200
     assert "The body carries annotations" in response.content.decode()
+    assert "Comments (4)" in response.content.decode()  # the tree stays on the page
     assert Article.objects.get(pk=article.pk).body == "Thesis 🚀 here."
 
 
