@@ -243,7 +243,14 @@ def _assignment_touch(*, annotator: AbstractBaseUser, article_id: int) -> None:
     ).update(status=AssignmentStatus.IN_PROGRESS, updated_at=timezone.now())
 
 
-@transaction.atomic
+def _claim_by_token(*, annotator: AbstractBaseUser, client_token: uuid.UUID) -> Claim | None:
+    return (
+        Claim.objects.filter(annotator_id=annotator.pk, client_token=client_token)
+        .select_related("claim_type", "stance", "stance_target")
+        .first()
+    )
+
+
 def claim_create(
     *,
     annotator: AbstractBaseUser,
@@ -264,9 +271,50 @@ def claim_create(
     A second call with the same ``client_token`` (a double-submitted form) returns the claim the
     first one made instead of creating another.
     """
+    try:
+        return _claim_create(
+            annotator=annotator,
+            article=article,
+            comment=comment,
+            start=start,
+            end=end,
+            quote=quote,
+            claim_type=claim_type,
+            stance=stance,
+            stance_target=stance_target,
+            target_claim=target_claim,
+            note=note,
+            client_token=client_token,
+        )
+    except IntegrityError:
+        # Two identical submissions raced past the token lookup: the unique constraint let one
+        # in and rolled this one back (its transaction, or its savepoint when nested).
+        found = None
+        if client_token is not None:
+            found = _claim_by_token(annotator=annotator, client_token=client_token)
+        if found is None:
+            raise
+        return found
+
+
+@transaction.atomic
+def _claim_create(
+    *,
+    annotator: AbstractBaseUser,
+    article: Article,
+    comment: Comment | None,
+    start: int,
+    end: int,
+    quote: str,
+    claim_type: LabelValue | None,
+    stance: LabelValue | None,
+    stance_target: LabelValue | None,
+    target_claim: Claim | None,
+    note: str,
+    client_token: uuid.UUID | None,
+) -> Claim:
     if client_token is not None:
-        existing = Claim.objects.filter(annotator_id=annotator.pk, client_token=client_token)
-        found = existing.select_related("claim_type", "stance", "stance_target").first()
+        found = _claim_by_token(annotator=annotator, client_token=client_token)
         if found is not None:
             return found
     if comment is not None and comment.article_id != article.pk:
@@ -307,20 +355,7 @@ def claim_create(
         created_at=now,
         updated_at=now,
     )
-    try:
-        with transaction.atomic():
-            claim.save()
-    except IntegrityError:
-        # Two identical submissions raced past the lookup above: the unique token let one in.
-        if client_token is not None:
-            found = (
-                Claim.objects.filter(annotator_id=annotator.pk, client_token=client_token)
-                .select_related("claim_type", "stance", "stance_target")
-                .first()
-            )
-            if found is not None:
-                return found
-        raise
+    claim.save()
     _event_record(
         actor=annotator,
         action=EventAction.CREATE,

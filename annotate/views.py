@@ -109,6 +109,7 @@ def _thread_context(request: AnnotatorRequest, article_id: int) -> dict[str, Any
         "assignment": ws.assignment,
         "schema": ws.schema,
         "reply_values": ws.schema.reply_labels,
+        "reply_url": reverse("annotate:reply-label", args=[ws.article.pk]),
         "labelled": ws.labelled,
         "total": ws.total,
         "guidelines": guidelines_html(ws.article.corpus.guidelines),
@@ -366,14 +367,20 @@ def claim_create(request: AnnotatorRequest, article_id: int) -> HttpResponse:
 def _edit_form(
     request: AnnotatorRequest, article: Article, claim: Claim, schema: Schema, data: Any = None
 ) -> ClaimForm:
+    """The edit form; bound to posted data it offers only the target it names (see
+    ``_target_claims_posted``), to show it again it offers every candidate."""
+    if data is not None:
+        targets = _target_claims_posted(request, article, claim.comment)
+    else:
+        targets = claim_target_choices(
+            annotator=request.user, article=article, comment=claim.comment
+        )
     return ClaimForm(
         data,
         initial=ClaimForm.initial_for(claim, schema, claim.comment is None),
         schema=schema,
         for_article=claim.comment is None,
-        target_claims=claim_target_choices(
-            annotator=request.user, article=article, comment=claim.comment
-        ),
+        target_claims=targets,
         claim=claim,
     )
 
@@ -426,6 +433,9 @@ def claim_update(request: AnnotatorRequest, article_id: int, claim_id: int) -> H
             errors = _messages_of(error)
         else:
             return _saved_response(request, assignment, claim.comment, schema)
+    full = _edit_form(request, article, claim, schema)
+    form.fields["target"].choices = full.fields["target"].choices  # type: ignore[attr-defined]
+    form.target_claims = full.target_claims
     context = _editor_context(
         article=article,
         comment=claim.comment,
@@ -512,6 +522,7 @@ def reply_label(request: AnnotatorRequest, article_id: int) -> HttpResponse:
             "c": comment,
             "rl": current,
             "reply_values": schema.reply_labels,
+            "reply_url": reverse("annotate:reply-label", args=[article.pk]),
             "reply_error": error,
             "labelled": labelled,
             "total": total,

@@ -519,7 +519,7 @@ def test_it_sets_a_reply_label_in_a_constant_number_of_queries(
     as_alice, thread, corpus, django_assert_max_num_queries
 ):
     deny = label(corpus, LabelKind.REPLY_LABEL, "deny")
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         as_alice.post(_reply_url(thread), {"comment": thread["c2"].pk, "label": deny.pk}, **HX)
 
 

@@ -1,0 +1,157 @@
+"""Server time of the annotator's thread page and of saving a claim, in process.
+
+Builds a thread of 2,000 comments with 500 claims in a fresh test database (SQLite in a
+temporary file, or the PostgreSQL server in DATABASE_URL), then measures with Django's test
+Client (the whole middleware stack and template rendering, no network):
+
+- the thread page (GET /threads/<id>/), N requests, median and p95;
+- saving a claim (the htmx POST and the fragment it returns), one client, median and p95;
+- and the number of queries each takes.
+
+Run:  .venv/bin/python bench/thread_page.py [--pages 30] [--saves 300]
+      DATABASE_URL=postgres://postgres@127.0.0.1:5432/threadlab_bench \
+          .venv/bin/python bench/thread_page.py
+Targets (issue 3): page median < 300 ms; save median < 15 ms, p95 < 30 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("SECURE_COOKIES", "0")
+
+import django  # noqa: E402
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--comments", type=int, default=2000)
+    parser.add_argument("--claims", type=int, default=500)
+    parser.add_argument("--pages", type=int, default=30)
+    parser.add_argument("--saves", type=int, default=300)
+    args = parser.parse_args()
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        db["TEST"]["NAME"] = str(Path(tempfile.gettempdir()) / "threadlab_bench.sqlite3")
+    # No setup_test_environment(): its instrumented template rendering copies the context on
+    # every (partial) render for the test client, which a real server never does.
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        run(args, connection, CaptureQueriesContext)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def run(args: argparse.Namespace, connection, CaptureQueriesContext) -> None:  # noqa: N803
+    from django.contrib.auth.models import User
+    from django.test import Client
+    from django.urls import reverse
+
+    from annotate.models import Assignment, Claim, LabelKind, LabelValue
+    from annotate.services import corpus_create
+    from tests.annotate.bigthread import build_thread
+    from threads.models import Article, Comment
+
+    started = time.perf_counter()
+    corpus = corpus_create(slug="bench", title="Bench")
+    article = Article.objects.create(
+        corpus=corpus, external_id="big", title="A big thread", body="The thesis. " * 40
+    )
+    annotator = User.objects.create_user("annotator", password="bench-password-1")
+    build_thread(article=article, comments=args.comments, claims=args.claims, annotator=annotator)
+    Assignment.objects.create(annotator=annotator, article=article)
+    print(
+        f"{connection.vendor}: built a thread of {Comment.objects.filter(article=article).count()}"
+        f" comments and {Claim.objects.count()} claims in {time.perf_counter() - started:.1f} s"
+    )
+
+    client = Client()
+    client.force_login(annotator)
+    url = reverse("annotate:thread", args=[article.pk])
+    client.get(url)  # warm up: templates compiled, connection open
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    page_queries, page_bytes = len(queries), len(response.content)
+    times = []
+    for _ in range(args.pages):
+        t0 = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200
+    print(
+        f"thread page: {args.pages} requests, median {statistics.median(times):.1f} ms, "
+        f"p95 {percentile(times, 0.95):.1f} ms, {page_queries} queries, "
+        f"{page_bytes / 1024:.0f} KiB  (target: median < 300 ms)"
+    )
+
+    values = {(v.kind, v.name): v.pk for v in LabelValue.objects.filter(corpus=corpus)}
+    comments = list(Comment.objects.filter(article=article).order_by("position")[:500])
+    create = reverse("annotate:claim-create", args=[article.pk])
+
+    def save(i: int):
+        comment = comments[(i * 7) % len(comments)]
+        start = i % 10
+        data = {
+            "text": str(comment.pk),
+            "start": start,
+            "end": start + 15,
+            "quote": comment.text[start : start + 15],
+            "claim_type": values[(LabelKind.CLAIM_TYPE, "claim")],
+            "stance": values[(LabelKind.STANCE, "support")],
+            "target": f"v{values[(LabelKind.STANCE_TARGET, 'parent')]}",
+            "note": "",
+            "client_token": str(uuid.uuid4()),
+        }
+        return client.post(create, data, HTTP_HX_REQUEST="true")
+
+    save(-1)  # warm up
+    with CaptureQueriesContext(connection) as queries:
+        response = save(-2)
+    assert response.status_code == 200, response.content[:300]
+    save_queries = len(queries)
+    times = []
+    before = Claim.objects.count()
+    for i in range(args.saves):
+        t0 = time.perf_counter()
+        response = save(i)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200, response.content[:300]
+    assert Claim.objects.count() == before + args.saves
+    print(
+        f"claim save (htmx POST + fragment): {args.saves} saves, median "
+        f"{statistics.median(times):.2f} ms, p95 {percentile(times, 0.95):.2f} ms, "
+        f"{save_queries} queries  (target: median < 15 ms, p95 < 30 ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()
