@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from annotate.models import Claim, LabelValue, ReplyLabel
+from annotate.models import LabelValue
 from threads.models import Article, Comment, Corpus
 
 
@@ -131,67 +132,89 @@ STANCE_TARGET_SCHEMA: dict[str, Any] = {
 }
 
 
-class ClaimSerializer(serializers.ModelSerializer):
-    thread = serializers.IntegerField(source="article_id", read_only=True)
-    comment_id = serializers.IntegerField(read_only=True, allow_null=True)
-    comment_external_id = serializers.SerializerMethodField()
-    annotator = serializers.CharField(source="annotator.username", read_only=True)
-    text = serializers.CharField(source="quote", read_only=True)
-    claim_type = serializers.CharField(source="claim_type.name", read_only=True)
-    stance = serializers.CharField(source="stance.name", read_only=True)
+def _iso(value: dt.datetime) -> str:
+    """A time as DRF writes it: ISO 8601 in UTC, ``Z`` for the offset."""
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+class ClaimSerializer(serializers.Serializer):
+    """A claim, from a row of :func:`annotate.selectors.api_claim_list`.
+
+    The declared fields document the shape (for the schema); ``to_representation``
+    builds it straight from the row, since this list is read in pages of 100 to
+    1,000 and DRF's per-field machinery would be most of the time spent.
+    """
+
+    id = serializers.IntegerField(read_only=True)
+    thread = serializers.IntegerField(read_only=True, help_text="The thread's (article's) id.")
+    comment_id = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Null for a claim in the article body."
+    )
+    comment_external_id = serializers.CharField(read_only=True, allow_null=True)
+    annotator = serializers.CharField(read_only=True, help_text="The annotator's username.")
+    start = serializers.IntegerField(read_only=True, help_text="First code point (from 0).")
+    end = serializers.IntegerField(read_only=True, help_text="Code point after the last.")
+    text = serializers.CharField(read_only=True, help_text="The quote: text[start:end].")
+    claim_type = serializers.CharField(read_only=True)
+    stance = serializers.CharField(read_only=True)
     stance_target = serializers.SerializerMethodField()
-    gold = serializers.BooleanField(source="is_gold", read_only=True)
-
-    class Meta:
-        model = Claim
-        fields = [
-            "id",
-            "thread",
-            "comment_id",
-            "comment_external_id",
-            "annotator",
-            "start",
-            "end",
-            "text",
-            "claim_type",
-            "stance",
-            "stance_target",
-            "note",
-            "gold",
-            "created_at",
-            "updated_at",
-        ]
-
-    @extend_schema_field({"type": "string", "nullable": True})
-    def get_comment_external_id(self, claim: Claim) -> str | None:
-        return claim.comment.external_id if claim.comment is not None else None
+    note = serializers.CharField(read_only=True)
+    gold = serializers.BooleanField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
 
     @extend_schema_field(STANCE_TARGET_SCHEMA)
-    def get_stance_target(self, claim: Claim) -> str | dict[str, int]:
-        if claim.target_claim_id is not None:
-            return {"claim": claim.target_claim_id}
-        assert claim.stance_target is not None  # the database holds one of the two
-        return claim.stance_target.name
+    def get_stance_target(self, row: dict[str, Any]) -> str | dict[str, int]:
+        return _stance_target(row)
+
+    def to_representation(self, row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": row["id"],
+            "thread": row["article_id"],
+            "comment_id": row["comment_id"],
+            "comment_external_id": row["comment_external_id"],
+            "annotator": row["annotator_username"],
+            "start": row["start"],
+            "end": row["end"],
+            "text": row["quote"],
+            "claim_type": row["claim_type_name"],
+            "stance": row["stance_name"],
+            "stance_target": _stance_target(row),
+            "note": row["note"],
+            "gold": row["is_gold"],
+            "created_at": _iso(row["created_at"]),
+            "updated_at": _iso(row["updated_at"]),
+        }
 
 
-class ReplyLabelSerializer(serializers.ModelSerializer):
-    thread = serializers.IntegerField(source="article_id", read_only=True)
+def _stance_target(row: dict[str, Any]) -> str | dict[str, int]:
+    if row["target_claim_id"] is not None:
+        return {"claim": row["target_claim_id"]}
+    return row["stance_target_name"]
+
+
+class ReplyLabelSerializer(serializers.Serializer):
+    """A reply label, from a row of :func:`annotate.selectors.api_reply_label_list`."""
+
+    id = serializers.IntegerField(read_only=True)
+    thread = serializers.IntegerField(read_only=True, help_text="The thread's (article's) id.")
     comment_id = serializers.IntegerField(read_only=True)
-    comment_external_id = serializers.CharField(source="comment.external_id", read_only=True)
-    annotator = serializers.CharField(source="annotator.username", read_only=True)
-    label = serializers.CharField(source="label.name", read_only=True)  # type: ignore[assignment]
-    gold = serializers.BooleanField(source="is_gold", read_only=True)
+    comment_external_id = serializers.CharField(read_only=True)
+    annotator = serializers.CharField(read_only=True, help_text="The annotator's username.")
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
+    gold = serializers.BooleanField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
 
-    class Meta:
-        model = ReplyLabel
-        fields = [
-            "id",
-            "thread",
-            "comment_id",
-            "comment_external_id",
-            "annotator",
-            "label",
-            "gold",
-            "created_at",
-            "updated_at",
-        ]
+    def to_representation(self, row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": row["id"],
+            "thread": row["article_id"],
+            "comment_id": row["comment_id"],
+            "comment_external_id": row["comment_external_id"],
+            "annotator": row["annotator_username"],
+            "label": row["label_name"],
+            "gold": row["is_gold"],
+            "created_at": _iso(row["created_at"]),
+            "updated_at": _iso(row["updated_at"]),
+        }
