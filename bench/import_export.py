@@ -5,13 +5,14 @@
 
 Runs on a fresh database: a SQLite file in a temporary folder, or, when
 DATABASE_URL names a PostgreSQL server, a database ``threadlab_bench`` created
-on it for the run and dropped after. Generates a jsonl file of ``--threads``
-threads of ``--comments`` comments each (random reply trees up to
-``--max-depth`` deep), imports it with ``threads_import``, exports it with
-``corpus_export`` (jsonl), then exports again in a separate process to measure
-the export's peak resident memory on its own. ``--claims`` adds annotations:
-one claim per comment (or ``--claims-per-comment``), a third of them targeting
-a claim in the parent text, and one reply label per comment.
+on it for the run and dropped after (``--pg-database`` names another).
+Generates a jsonl file of ``--threads`` threads of ``--comments`` comments each
+(random reply trees up to ``--max-depth`` deep), imports it with
+``threads_import``, exports it with ``corpus_export`` (jsonl), then exports
+again in a separate process to measure the export's peak resident memory on
+its own. ``--claims`` adds annotations: one claim per comment (or
+``--claims-per-comment``), about a third of them targeting a claim in the
+parent text, and one reply label per comment.
 
 Targets: import >= 20,000 comments/s, export >= 50,000 comments/s, export peak
 RSS < 150 MB at 1,000,000 comments; with annotations, import >= 10,000
@@ -161,26 +162,30 @@ def export_only(out: Path) -> None:
     print(json.dumps({"seconds": summary.seconds, "comments": summary.comments}))
 
 
-def postgres_database(url: str) -> tuple[str, str]:
+def postgres_database(url: str, name: str) -> tuple[str, str]:
     """Create a fresh threadlab_bench database on the server of ``url``.
 
     Returns the new database's URL and the URL of the server's ``postgres`` database.
     """
     import psycopg
+    from psycopg import sql
 
     parts = urlsplit(url)
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB}")), admin
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return urlunsplit(parts._replace(path=f"/{name}")), admin
 
 
-def drop_postgres_database(admin: str) -> None:
+def drop_postgres_database(admin: str, name: str) -> None:
     import psycopg
+    from psycopg import sql
 
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
 
 def main() -> None:
@@ -191,6 +196,11 @@ def main() -> None:
     parser.add_argument("--claims-per-comment", type=int, default=0)
     parser.add_argument(
         "--claims", action="store_true", help="generate annotations (1 claim per text unless set)"
+    )
+    parser.add_argument(
+        "--pg-database",
+        default=BENCH_DB,
+        help=f"name of the scratch PostgreSQL database (default: {BENCH_DB})",
     )
     parser.add_argument("--skip-rss", action="store_true", help="no separate export for memory")
     parser.add_argument("--export-only", type=Path, help=argparse.SUPPRESS)
@@ -204,7 +214,7 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", "")
     admin = None
     if url.startswith(("postgres://", "postgresql://")):
-        url, admin = postgres_database(url)
+        url, admin = postgres_database(url, args.pg_database)
         backend = "postgresql"
     else:
         url = f"sqlite:///{tmp / 'bench.sqlite3'}"
@@ -218,7 +228,7 @@ def main() -> None:
             from django.db import connections
 
             connections.close_all()
-            drop_postgres_database(admin)
+            drop_postgres_database(admin, args.pg_database)
 
 
 def run(args: argparse.Namespace, claims: int, tmp: Path, backend: str) -> None:
