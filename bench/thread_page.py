@@ -94,6 +94,13 @@ def run(args: argparse.Namespace, connection, CaptureQueriesContext) -> None:  #
     )
 
     client = Client()
+    # For scale on a busy or slow machine: the plainest page Django serves here.
+    baseline = []
+    for _ in range(30):
+        t0 = time.perf_counter()
+        client.get(reverse("login"))
+        baseline.append((time.perf_counter() - t0) * 1000)
+    print(f"baseline: the sign-in page, median {statistics.median(baseline):.1f} ms")
     client.force_login(annotator)
     url = reverse("annotate:thread", args=[article.pk])
     client.get(url)  # warm up: templates compiled, connection open

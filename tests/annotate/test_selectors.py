@@ -116,14 +116,14 @@ def test_it_offers_no_claim_targets_in_the_article(thread, alice):
     assert claim_target_choices(annotator=alice, article=thread["article"], comment=None) == []
 
 
-def test_it_measures_progress_in_two_queries(thread, alice, django_assert_num_queries):
+def test_it_measures_progress_in_one_query(thread, alice, django_assert_num_queries):
     ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c1"])
     ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c1"])
     ClaimFactory(annotator=alice, article=thread["article"])  # the body is not a comment
     ReplyLabelFactory(annotator=alice, comment=thread["c1"])
     ReplyLabelFactory(annotator=alice, comment=thread["c3"])
     assignment = alice.assignments.get()
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert assignment_progress(assignment=assignment) == (2, 4)
 
 
