@@ -9,6 +9,7 @@ services in ``annotate.services``; a rule they refuse comes back as a message in
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from typing import Any
@@ -110,6 +111,7 @@ def _thread_context(request: AnnotatorRequest, article_id: int) -> dict[str, Any
         "schema": ws.schema,
         "reply_values": ws.schema.reply_labels,
         "reply_url": reverse("annotate:reply-label", args=[ws.article.pk]),
+        "reply_keys_json": json.dumps({v.key: v.pk for v in ws.schema.reply_labels if v.key}),
         "labelled": ws.labelled,
         "total": ws.total,
         "guidelines": guidelines_html(ws.article.corpus.guidelines),

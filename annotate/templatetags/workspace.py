@@ -76,6 +76,44 @@ def text_block_html(t: TextView, *, edit_base: str) -> str:
     return "".join(parts)
 
 
+class ReplyButtons:
+    """The reply-label buttons, built once per page and reused for every comment.
+
+    Each comment's control is a small form: the clicked button's name and value go with the
+    htmx POST (``label`` = a value id; the chosen one carries an empty value, so clicking it
+    again clears the label). Keyboard keys are looked up by the value's class (``v<id>``).
+    """
+
+    def __init__(self, values: Iterable[LabelValue], *, url: str) -> None:
+        self.url = url
+        self.off = {}
+        self.on = {}
+        self.order = []
+        for v in values:
+            self.order.append(v.pk)
+            name = _e(v.name)
+            self.off[v.pk] = (
+                f'<button class="rlb v{v.pk}" name="label" value="{v.pk}" '
+                f'aria-pressed="false">{name}</button>'
+            )
+            self.on[v.pk] = (
+                f'<button class="rlb v{v.pk} on" name="label" value="" '
+                f'aria-pressed="true">{name}</button>'
+            )
+
+    def html(self, comment: Comment, current: ReplyLabel | None, error: str = "") -> str:
+        chosen = current.label_id if current is not None else None
+        buttons = "".join(self.on[pk] if pk == chosen else self.off[pk] for pk in self.order)
+        error_html = f'<span class="error">{_e(error)}</span>' if error else ""
+        return (
+            f'<form class="rl" id="rl-{comment.pk}" hx-post="{self.url}" hx-target="this" '
+            f'hx-swap="outerHTML" aria-label="Reply label">'
+            f'<input type="hidden" name="comment" value="{comment.pk}">'
+            f'<span class="rl-to">to {"parent" if comment.depth else "article"}:</span>'
+            f"{buttons}{error_html}</form>"
+        )
+
+
 def reply_control_html(
     comment: Comment,
     current: ReplyLabel | None,
@@ -84,24 +122,8 @@ def reply_control_html(
     url: str,
     error: str = "",
 ) -> str:
-    """The reply-label buttons of one comment; clicking the chosen one again clears it."""
-    chosen = current.label_id if current is not None else None
-    parts = [
-        f'<span class="rl" id="rl-{comment.pk}" role="group" aria-label="Reply label" '
-        f'hx-vals=\'{{"comment": "{comment.pk}"}}\' hx-target="this" hx-swap="outerHTML">'
-        f'<span class="rl-to">to {"parent" if comment.depth else "article"}:</span>'
-    ]
-    for v in values:
-        on = v.pk == chosen
-        parts.append(
-            f'<button type="button" class="rlb v{v.pk}{" on" if on else ""}" name="label" '
-            f'value="{"" if on else v.pk}" data-key="{_e(v.key)}" '
-            f'aria-pressed="{"true" if on else "false"}" hx-post="{url}">{_e(v.name)}</button>'
-        )
-    if error:
-        parts.append(f'<span class="error">{_e(error)}</span>')
-    parts.append("</span>")
-    return "".join(parts)
+    """The reply-label control of one comment (see :class:`ReplyButtons`)."""
+    return ReplyButtons(values, url=url).html(comment, current, error)
 
 
 _TOGGLE = (
@@ -119,6 +141,7 @@ def comment_list_html(
     """Every comment in display order, each box left open for its replies and closed after
     its last descendant, so the page nests like the thread (rails drawn by CSS)."""
     edit_base = _edit_base(article_id)
+    buttons = ReplyButtons(reply_values, url=reply_url)
     parts = []
     for item in items:
         c = item.comment
@@ -133,7 +156,7 @@ def comment_list_html(
             f"{_TOGGLE if n else _NO_TOGGLE}"
             f'<span class="author">{_e(c.author or "anonymous")}</span>'
             f'<span class="pos">#{c.position + 1}{depth}</span>{folded}'
-            f"{reply_control_html(c, item.reply_label, reply_values, url=reply_url)}</header>"
+            f"{buttons.html(c, item.reply_label)}</header>"
             f"{text_block_html(item.text, edit_base=edit_base)}"
             f'<div class="replies">{_CLOSE * item.closes}'
         )

@@ -31,6 +31,7 @@
   const editorEl = () => document.getElementById("editor");
   const toast = document.getElementById("toast");
   const shortcuts = document.getElementById("shortcuts");
+  const replyKeys = JSON.parse(workspace.dataset.replyKeys || "{}");
   let anchorRect = null; // where the last selection or clicked claim was, to place the editor
 
   // --- Offsets ---------------------------------------------------------------------------------
@@ -235,9 +236,9 @@
       if (on) on.click(); // clicking the chosen label again clears it
       return true;
     }
-    const button = Array.from(control.querySelectorAll(".rlb")).find(
-      (b) => b.dataset.key === key,
-    );
+    // The schema's reply-label keys map to value ids (data-reply-keys on the workspace).
+    const valueId = replyKeys[key];
+    const button = valueId && control.querySelector(".rlb.v" + valueId);
     if (!button) return false;
     if (!button.classList.contains("on")) button.click();
     return true;
