@@ -248,6 +248,14 @@ def test_it_takes_the_readme_screenshot(page, demo, alice, tmp_path):
     thesis = label(corpus, LabelKind.STANCE_TARGET, "thesis")
     parent_target = label(corpus, LabelKind.STANCE_TARGET, "parent")
     chain = [deep.parent.parent, deep.parent, deep]
+    corpus.guidelines = (
+        "**Claims** are statements put forward as true. Mark the shortest span that holds "
+        "the whole claim.\n\n"
+        "- *support* / *oppose*: toward the article's thesis or the comment replied to\n"
+        "- target an earlier claim when the comment answers that claim\n\n"
+        "Label every reply: does it support, deny, query or just comment on its parent?"
+    )
+    corpus.save()
 
     def claim(comment, n_words, stance_name, **target):
         start, end = _words(comment.text, n_words)
