@@ -137,6 +137,60 @@ THREAD_ID = OpenApiParameter(
 )
 
 
+CLAIM_EXAMPLE = OpenApiExample(
+    "A claim answering an earlier claim",
+    response_only=True,
+    value={
+        "id": 7,
+        "thread": 42,
+        "comment_id": 311,
+        "comment_external_id": "c12",
+        "annotator": "alice",
+        "start": 0,
+        "end": 28,
+        "text": "Sanctions never change minds",
+        "claim_type": "claim",
+        "stance": "oppose",
+        "stance_target": {"claim": 5},
+        "note": "",
+        "gold": False,
+        "created_at": "2026-11-20T10:01:02.123456Z",
+        "updated_at": "2026-11-20T10:01:02.123456Z",
+    },
+)
+REPLY_LABEL_EXAMPLE = OpenApiExample(
+    "A reply label",
+    response_only=True,
+    value={
+        "id": 3,
+        "thread": 42,
+        "comment_id": 311,
+        "comment_external_id": "c12",
+        "annotator": "alice",
+        "label": "deny",
+        "gold": False,
+        "created_at": "2026-11-20T10:01:02.123456Z",
+        "updated_at": "2026-11-20T10:01:02.123456Z",
+    },
+)
+THREAD_EXAMPLE = OpenApiExample(
+    "A thread half done",
+    response_only=True,
+    value={
+        "id": 42,
+        "external_id": "russia-israel-thread",
+        "title": "A Growing Russian-Israeli Alliance?",
+        "author": "",
+        "url": "",
+        "published_at": None,
+        "comment_count": 30,
+        "claim_count": 57,
+        "reply_label_count": 60,
+        "progress": {"done": 1, "total": 2},
+    },
+)
+
+
 class ApiMixin(APIView):
     """Authenticated, read-only, throttled: every API view."""
 
@@ -193,6 +247,7 @@ class CorpusDetailApi(ApiMixin, generics.RetrieveAPIView):
         "you can read, and its assignments (done of total). Annotators see only their "
         "assigned threads and count only their own labels. Ordered by id, cursor-paginated.",
         responses={200: ThreadSerializer(many=True), **BAD_REQUEST, **NOT_FOUND_RESPONSE, **ERRORS},
+        examples=[THREAD_EXAMPLE],
     )
 )
 class CorpusThreadListApi(ApiMixin, generics.ListAPIView):
@@ -248,6 +303,7 @@ LIST_DESCRIPTION = (
         summary="Claims, filtered and paginated",
         description=LIST_DESCRIPTION.format(what="claim"),
         responses={200: ClaimSerializer(many=True), **BAD_REQUEST, **ERRORS},
+        examples=[CLAIM_EXAMPLE],
     )
 )
 class ClaimListApi(ApiMixin, generics.ListAPIView):
@@ -264,6 +320,7 @@ class ClaimListApi(ApiMixin, generics.ListAPIView):
         summary="Reply labels, filtered and paginated",
         description=LIST_DESCRIPTION.format(what="reply label"),
         responses={200: ReplyLabelSerializer(many=True), **BAD_REQUEST, **ERRORS},
+        examples=[REPLY_LABEL_EXAMPLE],
     )
 )
 class ReplyLabelListApi(ApiMixin, generics.ListAPIView):
