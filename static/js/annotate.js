@@ -253,7 +253,44 @@
     return true;
   }
 
+  // --- Selecting from the keyboard ---------------------------------------------------------
+  // Enter on the current comment selects its whole text; Shift+Arrow moves the end of the
+  // selection (with Ctrl: by word), Alt+Shift+Arrow moves its start; Enter opens the form.
+
+  function selectWholeText(node) {
+    const box = node && node.querySelector(":scope > .tb > .text");
+    if (!box) return false;
+    const range = document.createRange();
+    range.selectNodeContents(box);
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    return true;
+  }
+
+  function adjustSelection(event) {
+    const sel = window.getSelection();
+    if (!sel || sel.isCollapsed || !selectionSpan()) return false;
+    const direction = event.key === "ArrowRight" ? "forward" : "backward";
+    const unit = event.ctrlKey ? "word" : "character";
+    if (event.altKey) {
+      // Selection.modify only moves the focus end: swap the ends, move, swap back.
+      const { anchorNode, anchorOffset, focusNode, focusOffset } = sel;
+      sel.setBaseAndExtent(focusNode, focusOffset, anchorNode, anchorOffset);
+      sel.modify("extend", direction, unit);
+      sel.setBaseAndExtent(sel.focusNode, sel.focusOffset, focusNode, focusOffset);
+    } else {
+      sel.modify("extend", direction, unit);
+    }
+    return true;
+  }
+
   document.addEventListener("keydown", (event) => {
+    const arrow = event.key === "ArrowLeft" || event.key === "ArrowRight";
+    if (arrow && event.shiftKey && !editorOpen() && adjustSelection(event)) {
+      event.preventDefault();
+      return;
+    }
     if (event.defaultPrevented || event.altKey || event.metaKey) return;
     const typing = event.target.closest("textarea, input:not([type=radio]), select");
     if (shortcuts.open) return; // the dialog handles Esc itself
@@ -274,7 +311,9 @@
     }
     if (typing || event.ctrlKey) return;
     if (event.key === "Enter" && openNewClaimForm()) {
-      event.preventDefault(); // a selection made from the keyboard (caret browsing)
+      event.preventDefault(); // a selection made from the keyboard
+    } else if (event.key === "Enter" && selectWholeText(current)) {
+      event.preventDefault();
     } else if (event.key === "j") {
       move(1);
     } else if (event.key === "k") {

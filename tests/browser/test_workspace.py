@@ -208,6 +208,30 @@ def test_it_moves_between_comments_and_shows_the_shortcuts(page, emoji_thread):
     expect(page.locator("#shortcuts")).to_be_hidden()
 
 
+def test_it_labels_a_claim_with_the_keyboard_alone(page, emoji_thread):
+    article, comment = emoji_thread["article"], emoji_thread["comment"]
+    sign_in(page)
+    page.goto(f"/threads/{article.pk}/")
+    for _ in range(3):  # the article, the top-level comment, its reply
+        page.keyboard.press("j")
+    expect(page.locator(f"#c{comment.pk}")).to_have_class(re.compile("current"))
+    page.keyboard.press("Enter")  # selects the comment's whole text
+    page.keyboard.press("Alt+Shift+ArrowRight")  # start: one character later
+    for _ in range(5):
+        page.keyboard.press("Shift+ArrowLeft")  # end: five characters earlier
+    page.keyboard.press("Enter")  # opens the claim form
+    expect(page.locator("#claim-form")).to_be_visible()
+    page.keyboard.press("o")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#tb-{comment.pk} mark.hl")).to_have_count(1)
+    claim = Claim.objects.get()
+    expected = comment.text[1:-5].rstrip()  # white space at the edges is left out
+    assert claim.quote == expected
+    assert (claim.start, claim.end) == (1, 1 + len(expected))
+    page.keyboard.press("2")  # and a reply label on the same comment
+    expect(page.locator(f"#rl-{comment.pk} .rlb.on")).to_have_text("deny")
+
+
 def test_it_collapses_and_expands_a_subtree(page, emoji_thread):
     article, comment = emoji_thread["article"], emoji_thread["comment"]
     sign_in(page)
