@@ -273,6 +273,25 @@ def measure_export(fmt: str) -> dict:
     }
 
 
+def measure_direct(fmt: str) -> dict:
+    """The same export without the API (``corpus_export_stream`` iterated in process)."""
+    client()
+    from annotate.exchange import corpus_export_stream
+    from annotate.models import Claim
+    from threads.models import Corpus
+
+    corpus = Corpus.objects.get(slug=SLUG)
+    t0 = time.perf_counter()
+    size = sum(len(chunk) for chunk in corpus_export_stream(corpus=corpus, fmt=fmt))
+    seconds = time.perf_counter() - t0
+    return {
+        "seconds": seconds,
+        "claims": Claim.objects.filter(article__corpus=corpus).count(),
+        "mb": size / 1e6,
+        "rss_mb": peak_rss_mb(),
+    }
+
+
 def child(args: list[str]) -> dict:
     """Run one measurement in a fresh process (so its peak RSS is its own)."""
     done = subprocess.run(
@@ -289,13 +308,21 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=10_000)
     parser.add_argument("--pages", type=int, default=50)
     parser.add_argument("--convokit", action="store_true", help="also time the convokit zip")
+    parser.add_argument(
+        "--direct", action="store_true", help="also time each export without the API, to compare"
+    )
     parser.add_argument("--reuse", action="store_true", help="measure the existing database")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.child:  # inside a measuring process: DATABASE_URL already set by the parent
         what = args.child[0]
-        result = measure_list(int(args.child[1])) if what == "list" else measure_export(what)
+        if what == "list":
+            result = measure_list(int(args.child[1]))
+        elif what == "direct":
+            result = measure_direct(args.child[1])
+        else:
+            result = measure_export(what)
         print(json.dumps(result))
         return
 
@@ -318,6 +345,14 @@ def main() -> None:
             f"server peak RSS {r['rss_mb']:.0f} MB  (targets: >= 20,000 claims/s, RSS < 200 MB)",
             flush=True,
         )
+        if args.direct:
+            d = child(["--child", "direct", fmt])
+            print(
+                f"  the same without the API (corpus_export_stream in process): "
+                f"{d['seconds']:.1f} s"
+                f" = {d['claims'] / d['seconds']:,.0f} claims/s, peak RSS {d['rss_mb']:.0f} MB",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
