@@ -27,6 +27,13 @@ def _e(text: str) -> str:
     return escape(text, quote=True)
 
 
+def _text(text: str) -> str:
+    """Escape a stored text for an element's content, keeping carriage returns: the HTML parser
+    turns a literal CR (or CR LF) into LF, which would shift every offset after it, but keeps
+    the character reference."""
+    return escape(text, quote=True).replace("\r", "&#13;")
+
+
 def _truncate(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
@@ -47,10 +54,10 @@ def text_block_html(t: TextView, *, edit_base: str) -> str:
             overlap = " ov" if len(segment.claims) > 1 else ""
             parts.append(
                 f'<mark class="hl v{top.stance_id}{overlap}" data-claims="{segment.ids}" '
-                f'data-top="{top.pk}">{_e(segment.text)}</mark>'
+                f'data-top="{top.pk}">{_text(segment.text)}</mark>'
             )
         else:
-            parts.append(_e(segment.text))
+            parts.append(_text(segment.text))
     parts.append("</div>")
     if t.claims:
         parts.append('<ul class="claims">')

@@ -164,6 +164,13 @@ def test_it_escapes_user_text(as_alice, corpus, alice):
     assert "&lt;b&gt;x&lt;/b&gt;" in body and "&lt;i&gt;me&lt;/i&gt;" in body
 
 
+def test_it_keeps_carriage_returns_in_the_text(as_alice, corpus, alice):
+    article = ArticleFactory(corpus=corpus, body="One.\r\nTwo.")
+    AssignmentFactory(annotator=alice, article=article)
+    body = as_alice.get(_thread_url(article)).content.decode()
+    assert "One.&#13;\nTwo." in body
+
+
 def test_it_renders_the_guidelines_as_sanitised_markdown(as_alice, thread, corpus):
     corpus.guidelines = "# Rules\n\nMark **claims**.<script>alert(1)</script>"
     corpus.save()

@@ -192,6 +192,22 @@ def test_it_saves_code_point_offsets_across_non_bmp_characters(page, emoji_threa
     assert (claim.start, claim.end) == (16, 29)  # code points; in UTF-16 units: (17, 32)
 
 
+def test_it_keeps_offsets_right_after_a_carriage_return(page, alice):
+    corpus = CorpusFactory(slug="crlf")
+    article = ArticleFactory(corpus=corpus, body="Body.")
+    comment = CommentFactory(article=article, text="Line one.\r\nLine two 😀 has the claim.")
+    AssignmentFactory(annotator=alice, article=article)
+    sign_in(page)
+    page.goto(f"/threads/{article.pk}/")
+    select_with_mouse(page, f"#tb-{comment.pk} .text", "has the claim")
+    expect(page.locator("#claim-form")).to_be_visible()
+    page.keyboard.press("s")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#tb-{comment.pk} mark.hl")).to_have_text("has the claim")
+    claim = Claim.objects.get()
+    assert comment.text[claim.start : claim.end] == "has the claim"
+
+
 def test_it_moves_between_comments_and_shows_the_shortcuts(page, emoji_thread):
     article = emoji_thread["article"]
     sign_in(page)
