@@ -35,6 +35,7 @@ from annotate.selectors import (
     api_claim_list,
     api_corpus_get,
     api_corpus_list,
+    api_label_names_by_id,
     api_reply_label_list,
     api_thread_list,
     api_thread_queryset,
@@ -290,6 +291,12 @@ class ThreadDetailApi(ApiMixin, generics.RetrieveAPIView):
         return thread.article
 
 
+def _label_names(view: APIView) -> dict[int, str]:
+    if getattr(view, "swagger_fake_view", False):
+        return {}
+    return api_label_names_by_id(user=view.request.user)
+
+
 LIST_DESCRIPTION = (
     "Admins read every {what}; reviewers and researchers every {what} (annotators' and gold) "
     "of the corpora they are granted; annotators only their own, on their assigned threads. "
@@ -314,6 +321,9 @@ class ClaimListApi(ApiMixin, generics.ListAPIView):
     def get_queryset(self):
         return api_claim_list(user=self.request.user)
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "label_names": _label_names(self)}
+
 
 @extend_schema_view(
     get=extend_schema(
@@ -330,6 +340,9 @@ class ReplyLabelListApi(ApiMixin, generics.ListAPIView):
 
     def get_queryset(self):
         return api_reply_label_list(user=self.request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "label_names": _label_names(self)}
 
 
 class FirstRendererNegotiation(BaseContentNegotiation):

@@ -140,6 +140,8 @@ def _iso(value: dt.datetime) -> str:
 class ClaimSerializer(serializers.Serializer):
     """A claim, from a row of :func:`annotate.selectors.api_claim_list`.
 
+    Needs ``label_names`` ({label value id: name}) in its context.
+
     The declared fields document the shape (for the schema); ``to_representation``
     builds it straight from the row, since this list is read in pages of 100 to
     1,000 and DRF's per-field machinery would be most of the time spent.
@@ -165,9 +167,10 @@ class ClaimSerializer(serializers.Serializer):
 
     @extend_schema_field(STANCE_TARGET_SCHEMA)
     def get_stance_target(self, row: dict[str, Any]) -> str | dict[str, int]:
-        return _stance_target(row)
+        return _stance_target(row, self.context["label_names"])
 
     def to_representation(self, row: dict[str, Any]) -> dict[str, Any]:
+        names = self.context["label_names"]
         return {
             "id": row["id"],
             "thread": row["article_id"],
@@ -177,9 +180,9 @@ class ClaimSerializer(serializers.Serializer):
             "start": row["start"],
             "end": row["end"],
             "text": row["quote"],
-            "claim_type": row["claim_type_name"],
-            "stance": row["stance_name"],
-            "stance_target": _stance_target(row),
+            "claim_type": names[row["claim_type_id"]],
+            "stance": names[row["stance_id"]],
+            "stance_target": _stance_target(row, names),
             "note": row["note"],
             "gold": row["is_gold"],
             "created_at": _iso(row["created_at"]),
@@ -187,10 +190,10 @@ class ClaimSerializer(serializers.Serializer):
         }
 
 
-def _stance_target(row: dict[str, Any]) -> str | dict[str, int]:
+def _stance_target(row: dict[str, Any], names: dict[int, str]) -> str | dict[str, int]:
     if row["target_claim_id"] is not None:
         return {"claim": row["target_claim_id"]}
-    return row["stance_target_name"]
+    return names[row["stance_target_id"]]
 
 
 class ReplyLabelSerializer(serializers.Serializer):
@@ -213,7 +216,7 @@ class ReplyLabelSerializer(serializers.Serializer):
             "comment_id": row["comment_id"],
             "comment_external_id": row["comment_external_id"],
             "annotator": row["annotator_username"],
-            "label": row["label_name"],
+            "label": self.context["label_names"][row["label_id"]],
             "gold": row["is_gold"],
             "created_at": _iso(row["created_at"]),
             "updated_at": _iso(row["updated_at"]),
