@@ -215,9 +215,9 @@
 
   /** The visible posts and comments, in page order (collapsed subtrees left out). */
   function visibleNodes() {
-    return Array.from(workspace.querySelectorAll(".node")).filter(
-      (n) => !n.parentElement.closest(".collapsed > .replies"),
-    );
+    const nodes = Array.from(workspace.querySelectorAll(".node"));
+    if (!workspace.querySelector(".collapsed")) return nodes; // the common case: no walk up
+    return nodes.filter((n) => !n.parentElement.closest(".collapsed > .replies"));
   }
 
   function move(step) {

@@ -260,6 +260,35 @@ def test_it_collapses_and_expands_a_subtree(page, emoji_thread):
     expect(reply).to_be_visible()
 
 
+def test_it_stays_usable_with_2000_comments(page, alice):
+    from tests.annotate.bigthread import build_thread
+
+    corpus = CorpusFactory(slug="big")
+    article = ArticleFactory(corpus=corpus, body="A short article.")
+    build_thread(article=article, comments=2000, claims=500, annotator=alice)
+    AssignmentFactory(annotator=alice, article=article)
+    sign_in(page)
+    page.goto(f"/threads/{article.pk}/")
+    timing = page.evaluate(
+        "(() => { const t = performance.getEntriesByType('navigation')[0];"
+        " return {ready: t.domContentLoadedEventEnd, load: t.loadEventEnd}; })()"
+    )
+    print(f"2,000-comment thread: DOMContentLoaded {timing['ready']:.0f} ms")
+    assert timing["ready"] < 10_000
+    expect(page.locator(".comment")).to_have_count(2000)
+    started = page.evaluate("performance.now()")
+    for _ in range(5):
+        page.keyboard.press("j")
+    expect(page.locator(".comment.current")).to_have_count(1)
+    print(f"five j presses: {page.evaluate('performance.now()') - started:.0f} ms")
+    last = Comment.objects.filter(article=article).order_by("-position").first()
+    select_with_mouse(page, f"#tb-{last.pk} .text", "some words")
+    expect(page.locator("#claim-form")).to_be_visible()
+    page.keyboard.press("o")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#tb-{last.pk} mark.hl")).to_have_text("some words")
+
+
 def test_it_escapes_comment_text(page, alice):
     corpus = CorpusFactory(slug="xss")
     article = ArticleFactory(corpus=corpus, body="Body.")
