@@ -170,10 +170,8 @@ def threads_import_upload(
         target.write_bytes(data)
         path = target
         if safe_name.lower().endswith(".zip"):
-            path, fmt = (
-                _unpack_convokit_zip(target, Path(tmp) / "unpacked", name=safe_name),
-                (fmt or "convokit"),
-            )
+            path = _unpack_convokit_zip(target, Path(tmp) / "unpacked", name=safe_name)
+            fmt = fmt or "convokit"
         try:
             return threads_import(corpus_slug=corpus_slug, paths=[path], fmt=fmt, orphans=orphans)
         except FormatError as exc:
@@ -267,7 +265,11 @@ class _Importer:
             return
         self.seen.add(record.id)
         self.pending.append((file, record))
+        # Rows this thread will write: its article, comments, claims and reply labels.
         self.pending_comments += len(record.comments) + 1
+        for section in (record.annotations, record.gold):
+            if isinstance(section, dict):
+                self.pending_comments += sum(len(v) for v in section.values() if v)
         if self.pending_comments >= _BATCH_COMMENTS or len(self.pending) >= _BATCH_THREADS:
             self.flush()
 

@@ -18,6 +18,7 @@ from annotate.exchange import (
     corpus_threads,
     pseudonym,
     threads_import,
+    threads_import_upload,
 )
 from annotate.models import LabelKind
 from tests.factories import (
@@ -329,6 +330,21 @@ def test_it_streams_convokit_as_a_zip(labelled):
         utterances = archive.read("demo/utterances.jsonl").decode("utf-8").splitlines()
     assert {"demo/utterances.jsonl", "demo/index.json", "demo/corpus.json"} <= names
     assert len(utterances) == 5  # the article and its four comments
+
+
+def test_it_round_trips_a_convokit_zip_through_the_upload(labelled):
+    data = b"".join(corpus_export_stream(corpus=labelled, fmt="convokit"))
+
+    summary = threads_import_upload(corpus_slug="copy", name="demo.zip", data=data)
+
+    assert (summary.threads, summary.comments, summary.claims, summary.reply_labels) == (
+        1,
+        4,
+        6,
+        4,
+    )
+    copy = Corpus.objects.get(slug="copy")
+    assert export_lines(copy)[0]["annotations"] == export_lines(labelled)[0]["annotations"]
 
 
 def test_it_writes_a_convokit_folder(labelled, tmp_path):
