@@ -1215,9 +1215,15 @@ def corpus_export(
         if fmt == "convokit" and path.suffix.lower() != ".zip":
             from threads.formats import convokit
 
-            partial = path.with_name(path.name + ".partial")
-            shutil.rmtree(partial, ignore_errors=True)
-            partial.mkdir()
+            # Replace an earlier export, never a folder holding anything else.
+            if path.exists() and not (
+                path.is_dir() and {p.name for p in path.iterdir()} <= set(convokit.FILES)
+            ):
+                raise FormatError(
+                    "exists and is not a ConvoKit corpus folder; give a new folder",
+                    file=str(path),
+                )
+            partial = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
             try:
                 convokit.write(records, partial, corpus_name=corpus.slug)
                 if path.exists():

@@ -355,6 +355,24 @@ def test_it_writes_a_convokit_folder(labelled, tmp_path):
     assert summary.threads == 1
 
 
+def test_it_replaces_an_earlier_convokit_export(labelled, tmp_path):
+    corpus_export(corpus=labelled, fmt="convokit", path=tmp_path / "ck")
+
+    summary = corpus_export(corpus=labelled, fmt="convokit", path=tmp_path / "ck")
+
+    assert summary.threads == 1 and (tmp_path / "ck" / "utterances.jsonl").exists()
+
+
+def test_it_refuses_to_replace_a_folder_holding_other_files(labelled, tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me", encoding="utf-8")
+
+    with pytest.raises(FormatError, match="not a ConvoKit corpus folder"):
+        corpus_export(corpus=labelled, fmt="convokit", path=tmp_path / "mine")
+
+    assert (tmp_path / "mine" / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
 def test_it_summarises_an_export(labelled, tmp_path):
     summary = corpus_export(corpus=labelled, fmt="jsonl", path=tmp_path / "out.jsonl")
 
