@@ -138,6 +138,16 @@
     }
   });
 
+  // A signed-out session turns every htmx request into a redirect to the sign-in page, which
+  // the browser follows: never swap that page into the thread; say what happened instead.
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const url = event.detail.xhr.responseURL || "";
+    if (url.includes("/accounts/login/")) {
+      event.detail.shouldSwap = false;
+      showToast("You are signed out, so nothing was saved. Reload the page to sign in again.");
+    }
+  });
+
   document.body.addEventListener("htmx:responseError", (event) => {
     const status = event.detail.xhr.status;
     const messages = {

@@ -208,6 +208,17 @@ def test_it_keeps_offsets_right_after_a_carriage_return(page, alice):
     assert comment.text[claim.start : claim.end] == "has the claim"
 
 
+def test_it_says_so_when_the_session_has_ended(page, emoji_thread):
+    article, comment = emoji_thread["article"], emoji_thread["comment"]
+    sign_in(page)
+    page.goto(f"/threads/{article.pk}/")
+    page.context.clear_cookies()
+    select_with_mouse(page, f"#tb-{comment.pk} .text", "marks the")
+    expect(page.locator("#toast")).to_contain_text("signed out")
+    expect(page.locator("#editor")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Emoji")).to_be_visible()
+
+
 def test_it_moves_between_comments_and_shows_the_shortcuts(page, emoji_thread):
     article = emoji_thread["article"]
     sign_in(page)
