@@ -1100,11 +1100,12 @@ class _ExportSql:
         return _Rows(_fetch(self._labels, pks))
 
 
-def _fetch(sql: str, pks: list[int]) -> Iterator[tuple[Any, ...]]:
+def _fetch(sql: str, pks: list[int]) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of ``sql`` for the articles ``pks`` in batches (server-side on PostgreSQL)."""
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql.format(", ".join(["%s"] * len(pks))), pks)
         while rows := cursor.fetchmany(_FETCH_CHUNK):
-            yield from rows
+            yield rows
 
 
 def _sqlite_datetime(value: datetime | str | None) -> datetime | None:
@@ -1134,19 +1135,29 @@ def _iso(value: datetime | None) -> str | None:
 
 
 class _Rows:
-    """Rows sorted by their first column (an article id), handed out one article at a time."""
+    """Rows sorted by their first column (an article id), handed out one article at a time.
 
-    def __init__(self, rows: Iterator[tuple[Any, ...]]) -> None:
-        self._rows = rows
-        self._next: tuple[Any, ...] | None = next(rows, None)
+    Works on the fetched batches themselves: slicing a batch costs less than
+    stepping a generator row by row, and an export steps through every row.
+    """
+
+    def __init__(self, batches: Iterator[list[tuple[Any, ...]]]) -> None:
+        self._batches = batches
+        self._batch: list[tuple[Any, ...]] = next(batches, [])
+        self._index = 0
 
     def take(self, article_id: int) -> list[tuple[Any, ...]]:
-        out = []
-        row = self._next
-        while row is not None and row[0] == article_id:
-            out.append(row)
-            row = next(self._rows, None)
-        self._next = row
+        out: list[tuple[Any, ...]] = []
+        while self._batch:
+            batch, start = self._batch, self._index
+            end, size = start, len(batch)
+            while end < size and batch[end][0] == article_id:
+                end += 1
+            out.extend(batch[start:end])
+            if end < size:
+                self._index = end
+                return out
+            self._batch, self._index = next(self._batches, []), 0
         return out
 
 
