@@ -64,5 +64,5 @@ urlpatterns = [
         name="docs",
     ),
     # Anything else under /api/ ending in a slash: a JSON 404, not the site's HTML page.
-    re_path(r"^.*/$", login_not_required(apis.api_not_found), name="not-found"),
+    re_path(r"^(.*/)?$", login_not_required(apis.api_not_found), name="not-found"),
 ]

@@ -109,6 +109,11 @@ def test_it_answers_an_unknown_path_under_the_api_with_json(labelled, rita):
     assert "/api/docs/" in body["detail"]
 
 
+def test_it_answers_the_bare_api_root_with_json(labelled, rita):
+    body = bad(rita, "/api/", status=404)
+    assert "/api/docs/" in body["detail"]
+
+
 def test_it_answers_a_negative_thread_id_with_json(labelled, rita):
     bad(rita, "/api/v1/threads/-1/", status=404)
 
