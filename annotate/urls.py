@@ -4,8 +4,8 @@ from annotate import profile_views, views
 
 app_name = "annotate"
 
-# The thread pages live under /threads/<id>/: config/urls.py includes threads.urls at
-# "threads/" first, and Django falls through to these when nothing there matches.
+# The annotator's pages. The threads app has no pages of its own: admins work on
+# threads in the Django admin, and researchers read them over the API.
 urlpatterns = [
     path("", views.home, name="home"),
     path("profile/", profile_views.profile, name="profile"),

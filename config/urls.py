@@ -5,6 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("annotate.api_urls")),
-    path("threads/", include("threads.urls")),
     path("", include("annotate.urls")),
 ]
