@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     Case,
     Count,
@@ -21,6 +23,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from annotate.access import AnyUser, articles_visible_to, get_thread_for_annotator, is_admin
 from annotate.models import (
@@ -236,11 +239,83 @@ class Schema:
         return self.current(LabelKind.REPLY_LABEL)
 
 
+class _Param:
+    """Where a named parameter goes in a :class:`CompiledRead`'s parameter list."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class CompiledRead:
+    """A read on the save path, compiled from its ORM queryset once per database and then run
+    with new ids.
+
+    Building and compiling a queryset (lookups, joins, quoting) costs a save several times what
+    the database takes to answer it, and a save runs the same few reads every time. ``build``
+    receives a stand-in integer for each parameter name (negative, so never a real id nor a
+    literal of the query); the SQL it compiles to is kept, and each run swaps the stand-ins for
+    the ids given. Rows come back as tuples, so select columns that need no conversion.
+    """
+
+    _FIRST_STAND_IN = -1_000_000_001  # inside a 32-bit integer, so no lookup treats it as overflow
+
+    def __init__(self, build: Callable[..., QuerySet], *names: str) -> None:
+        self._build = build
+        self._names = names
+        self._compiled: dict[tuple[str, str], tuple[str, list[Any]]] = {}
+
+    def _sql(self, alias: str) -> tuple[str, list[Any]]:
+        key = (alias, connections[alias].vendor)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            stand_ins = {self._FIRST_STAND_IN - i: name for i, name in enumerate(self._names)}
+            queryset = self._build(**{name: value for value, name in stand_ins.items()})
+            sql, params = queryset.query.get_compiler(alias).as_sql()
+            slots = [
+                _Param(stand_ins[p]) if type(p) is int and p in stand_ins else p for p in params
+            ]
+            placed = {slot.name for slot in slots if isinstance(slot, _Param)}
+            assert placed == set(self._names), (
+                f"parameters not in the SQL: {placed ^ set(self._names)}"
+            )
+            compiled = self._compiled[key] = (sql, slots)
+        return compiled
+
+    def rows(self, **ids: int) -> list[tuple]:
+        alias = DEFAULT_DB_ALIAS
+        sql, slots = self._sql(alias)
+        params = [int(ids[s.name]) if isinstance(s, _Param) else s for s in slots]
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+
+def _attnames(model: type, wanted: Iterable[str]) -> list[str]:
+    """``wanted`` in the model's field order, as ``Model.from_db`` takes a partial row."""
+    wanted = set(wanted)
+    return [f.attname for f in model._meta.concrete_fields if f.attname in wanted]  # type: ignore[attr-defined]
+
+
+_LABEL_FIELDS = [f.attname for f in LabelValue._meta.concrete_fields]
+_RETIRED = _LABEL_FIELDS.index("retired")
+_SCHEMA_READ = CompiledRead(
+    lambda corpus_id: LabelValue.objects.filter(corpus_id=corpus_id)
+    .order_by("kind", "order", "id")
+    .values_list(*_LABEL_FIELDS),
+    "corpus_id",
+)
+
+
 def schema_get(*, corpus_id: int) -> Schema:
     """Every label value of the corpus, retired ones included (old labels still show): one query."""
-    return Schema(
-        list(LabelValue.objects.filter(corpus_id=corpus_id).order_by("kind", "order", "id"))
-    )
+    values = []
+    for row in _SCHEMA_READ.rows(corpus_id=corpus_id):
+        fields = list(row)
+        fields[_RETIRED] = bool(fields[_RETIRED])  # SQLite answers 0 or 1
+        values.append(LabelValue.from_db(DEFAULT_DB_ALIAS, _LABEL_FIELDS, fields))
+    return Schema(values)
 
 
 @dataclass
@@ -333,7 +408,14 @@ def _attach_labels(claims: Iterable[Claim], schema: Schema, by_id: dict[int, Cla
             claim.target_claim = by_id[claim.target_claim_id]
 
 
-def _own_claims(*, annotator: AbstractBaseUser, article_id: int) -> QuerySet[Claim]:
+class _Pk:
+    """Stands in for a user where only the primary key is read."""
+
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
+
+
+def _own_claims(*, annotator: AbstractBaseUser | _Pk, article_id: int) -> QuerySet[Claim]:
     return Claim.objects.filter(article_id=article_id, annotator_id=annotator.pk, is_gold=False)
 
 
@@ -393,15 +475,109 @@ def workspace_get(*, annotator: AbstractBaseUser, article_id: int) -> Workspace:
     )
 
 
+# What the fragment after a save shows of a claim: columns that need no conversion on any database.
+_TEXT_CLAIM_FIELDS = _attnames(
+    Claim,
+    [
+        "id",
+        "annotator_id",
+        "article_id",
+        "comment_id",
+        "start",
+        "end",
+        "quote",
+        "claim_type_id",
+        "stance_id",
+        "stance_target_id",
+        "target_claim_id",
+        "note",
+    ],
+)
+_ARTICLE_CLAIMS_READ = CompiledRead(
+    lambda article_id, annotator_id: _own_claims(annotator=_Pk(annotator_id), article_id=article_id)
+    .filter(comment__isnull=True)
+    .values_list(*_TEXT_CLAIM_FIELDS),
+    "article_id",
+    "annotator_id",
+)
+_COMMENT_CLAIMS_READ = CompiledRead(
+    lambda article_id, annotator_id, comment_id: _own_claims(
+        annotator=_Pk(annotator_id), article_id=article_id
+    )
+    .filter(comment_id=comment_id)
+    .values_list(*_TEXT_CLAIM_FIELDS),
+    "article_id",
+    "annotator_id",
+    "comment_id",
+)
+
+
 def workspace_text(
     *, annotator: AbstractBaseUser, article: Article, comment: Comment | None, schema: Schema
 ) -> TextView:
     """One text with the annotator's claims on it, for the fragment a save returns: one query."""
     # Targets show as "#<id>", so the target claims themselves need not be read.
-    claims = list(_own_claims(annotator=annotator, article_id=article.pk).filter(comment=comment))
+    if comment is None:
+        rows = _ARTICLE_CLAIMS_READ.rows(article_id=article.pk, annotator_id=annotator.pk)
+    else:
+        rows = _COMMENT_CLAIMS_READ.rows(
+            article_id=article.pk, annotator_id=annotator.pk, comment_id=comment.pk
+        )
+    claims = [Claim.from_db(DEFAULT_DB_ALIAS, _TEXT_CLAIM_FIELDS, row) for row in rows]
     _attach_labels(claims, schema, {})
     key = ARTICLE_KEY if comment is None else str(comment.pk)
     return TextView(key, comment, article.body if comment is None else comment.text, claims)
+
+
+_SAVE_ASSIGNMENT_FIELDS = _attnames(Assignment, ["id", "annotator_id", "article_id", "status"])
+_SAVE_ARTICLE_FIELDS = _attnames(Article, ["id", "corpus_id", "title", "body"])
+_SAVE_ASSIGNMENT_READ = CompiledRead(
+    lambda annotator_id, article_id: Assignment.objects.filter(
+        annotator_id=annotator_id, article_id=article_id
+    )
+    .order_by()
+    .values_list(*_SAVE_ASSIGNMENT_FIELDS, *(f"article__{f}" for f in _SAVE_ARTICLE_FIELDS)),
+    "annotator_id",
+    "article_id",
+)
+
+
+def assignment_get_for_save(*, annotator: AbstractBaseUser, article_id: int) -> Assignment:
+    """The annotator's assignment to the article, or 404: the check of
+    :func:`annotate.access.get_thread_for_annotator`, in one compiled query that reads only what
+    a save and its fragment use (the article's id, corpus, title and body; not the corpus)."""
+    rows = _SAVE_ASSIGNMENT_READ.rows(annotator_id=annotator.pk, article_id=article_id)
+    if not rows:
+        raise Http404("No such thread among your assignments.")
+    row = rows[0]
+    split = len(_SAVE_ASSIGNMENT_FIELDS)
+    assignment = Assignment.from_db(DEFAULT_DB_ALIAS, _SAVE_ASSIGNMENT_FIELDS, row[:split])
+    assignment.article = Article.from_db(DEFAULT_DB_ALIAS, _SAVE_ARTICLE_FIELDS, row[split:])
+    return assignment
+
+
+_THREAD_COMMENT_FIELDS = _attnames(
+    Comment,
+    ["id", "article_id", "parent_id", "external_id", "author", "text", "depth", "position"],
+)
+_THREAD_COMMENT_READ = CompiledRead(
+    lambda article_id, comment_id: Comment.objects.filter(pk=comment_id, article_id=article_id)
+    .order_by()
+    .values_list(*_THREAD_COMMENT_FIELDS),
+    "article_id",
+    "comment_id",
+)
+
+
+def thread_comment_get(*, article: Article, comment_id: int) -> Comment | None:
+    """One comment of the article (its text, place in the tree and author), or None: one
+    compiled query."""
+    rows = _THREAD_COMMENT_READ.rows(article_id=article.pk, comment_id=comment_id)
+    if not rows:
+        return None
+    comment = Comment.from_db(DEFAULT_DB_ALIAS, _THREAD_COMMENT_FIELDS, rows[0])
+    comment.article = article
+    return comment
 
 
 def claim_target_choices(
@@ -448,14 +624,32 @@ def assignment_progress(*, assignment: Assignment) -> tuple[int, int]:
     The annotator's labelled comment ids come from the article/annotator indexes and are
     matched as a set (``IN``), rather than probing both label tables for every comment.
     """
-    own = {"article_id": assignment.article_id, "annotator_id": assignment.annotator_id}
+    rows = _PROGRESS_READ.rows(
+        article_id=assignment.article_id, annotator_id=assignment.annotator_id
+    )
+    if not rows:  # a thread without comments has no group to count
+        return 0, 0
+    total, labelled = rows[0]
+    return labelled, total
+
+
+def _progress_query(article_id: int, annotator_id: int) -> QuerySet:
+    own = {"article_id": article_id, "annotator_id": annotator_id}
     claimed = Claim.objects.filter(**own, is_gold=False).values("comment_id")
     labelled = ReplyLabel.objects.filter(**own, is_gold=False).values("comment_id")
-    figures = Comment.objects.filter(article_id=assignment.article_id).aggregate(
-        total=Count("pk"),
-        labelled=Count("pk", filter=Q(pk__in=claimed) | Q(pk__in=labelled)),
+    return (
+        Comment.objects.filter(article_id=article_id)
+        .order_by()
+        .values("article_id")
+        .annotate(
+            total=Count("pk"),
+            labelled=Count("pk", filter=Q(pk__in=claimed) | Q(pk__in=labelled)),
+        )
+        .values_list("total", "labelled")
     )
-    return figures["labelled"], figures["total"]
+
+
+_PROGRESS_READ = CompiledRead(_progress_query, "article_id", "annotator_id")
 
 
 def assignment_list(*, annotator: AbstractBaseUser) -> QuerySet[Assignment]:

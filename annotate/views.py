@@ -35,11 +35,13 @@ from annotate.models import AnnotationEvent, Assignment, AssignmentStatus, Claim
 from annotate.selectors import (
     ARTICLE_KEY,
     Schema,
+    assignment_get_for_save,
     assignment_list,
     assignment_next,
     assignment_progress,
     claim_target_choices,
     schema_get,
+    thread_comment_get,
     workspace_get,
     workspace_text,
 )
@@ -139,10 +141,9 @@ def _comment_for_key(article: Article, key: str) -> Comment | None:
         return None
     if not key.isdigit():
         raise Http404("No such text in this thread.")
-    comment = Comment.objects.filter(pk=int(key), article=article).first()
+    comment = thread_comment_get(article=article, comment_id=int(key))
     if comment is None:
         raise Http404("No such comment in this thread.")
-    comment.article = article
     return comment
 
 
@@ -318,7 +319,7 @@ def _new_token() -> str:
 @require_POST
 def claim_create(request: AnnotatorRequest, article_id: int) -> HttpResponse:
     """Save a new claim; a double submit (same client token) returns the first one."""
-    assignment = _assignment(request, article_id)
+    assignment = assignment_get_for_save(annotator=request.user, article_id=article_id)
     article = assignment.article
     span_form = SpanForm(request.POST)
     if not span_form.is_valid():

@@ -7,13 +7,16 @@ from django.http import Http404
 
 from annotate.models import AssignmentStatus
 from annotate.selectors import (
+    assignment_get_for_save,
     assignment_list,
     assignment_next,
     assignment_progress,
     claim_target_choices,
     schema_get,
     text_segments,
+    thread_comment_get,
     workspace_get,
+    workspace_text,
 )
 from tests.annotate.bigthread import build_thread
 from tests.factories import (
@@ -161,3 +164,57 @@ def test_it_reads_the_schema_in_one_query(corpus, django_assert_num_queries):
         schema = schema_get(corpus_id=corpus.pk)
     assert [v.name for v in schema.stances] == ["support", "oppose", "neutral"]
     assert [v.name for v in schema.reply_labels] == ["support", "deny", "query", "comment"]
+
+
+def test_it_reads_a_retired_value_as_retired(corpus):
+    corpus.label_values.filter(kind="stance", name="neutral").update(retired=True)
+    schema = schema_get(corpus_id=corpus.pk)
+    assert [(v.name, v.retired) for v in schema.stances] == [
+        ("support", False),
+        ("oppose", False),
+        ("neutral", True),
+    ]
+    assert [v.name for v in schema.current("stance")] == ["support", "oppose"]
+
+
+def test_it_measures_no_progress_on_a_thread_without_comments(alice, corpus):
+    assignment = AssignmentFactory(annotator=alice, article=ArticleFactory(corpus=corpus))
+    assert assignment_progress(assignment=assignment) == (0, 0)
+
+
+def test_it_reads_a_saved_text_with_only_the_annotators_claims(thread, alice, bob):
+    mine = ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c1"])
+    ClaimFactory(annotator=bob, article=thread["article"], comment=thread["c1"])
+    ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c2"])
+    body = ClaimFactory(annotator=alice, article=thread["article"])
+    schema = schema_get(corpus_id=thread["article"].corpus_id)
+    text = workspace_text(
+        annotator=alice, article=thread["article"], comment=thread["c1"], schema=schema
+    )
+    assert [(c.pk, c.stance.name, c.quote) for c in text.claims] == [
+        (mine.pk, mine.stance.name, mine.quote)
+    ]
+    article_text = workspace_text(
+        annotator=alice, article=thread["article"], comment=None, schema=schema
+    )
+    assert [c.pk for c in article_text.claims] == [body.pk]
+
+
+def test_it_finds_the_assignment_for_a_save_in_one_query(thread, alice, django_assert_num_queries):
+    expected = alice.assignments.get()
+    with django_assert_num_queries(1):
+        assignment = assignment_get_for_save(annotator=alice, article_id=thread["article"].pk)
+        read = (assignment.pk, assignment.status, assignment.article.body)
+    assert read == (expected.pk, expected.status, thread["article"].body)
+
+
+def test_it_finds_no_assignment_for_a_save_on_an_unassigned_thread(thread, charlie):
+    with pytest.raises(Http404):
+        assignment_get_for_save(annotator=charlie, article_id=thread["article"].pk)
+
+
+def test_it_finds_a_comment_only_in_its_own_thread(thread, corpus):
+    found = thread_comment_get(article=thread["article"], comment_id=thread["c3"].pk)
+    assert found is not None and (found.text, found.depth) == (thread["c3"].text, 2)
+    other = ArticleFactory(corpus=corpus)
+    assert thread_comment_get(article=other, comment_id=thread["c3"].pk) is None
