@@ -236,8 +236,16 @@ def _event_record(
     )
 
 
-def _assignment_touch(*, annotator: AbstractBaseUser, article_id: int) -> None:
-    """The first label on a thread moves its assignment from to-do to in progress."""
+def _assignment_touch(
+    *, annotator: AbstractBaseUser, article_id: int, assignment: Assignment | None = None
+) -> None:
+    """The first label on a thread moves its assignment from to-do to in progress.
+
+    ``assignment``, when the caller has just read it, spares the update once the thread is past
+    to-do (as it is after the first label): the update would match no row.
+    """
+    if assignment is not None and assignment.status != AssignmentStatus.TODO:
+        return
     Assignment.objects.filter(
         annotator_id=annotator.pk, article_id=article_id, status=AssignmentStatus.TODO
     ).update(status=AssignmentStatus.IN_PROGRESS, updated_at=timezone.now())
@@ -265,11 +273,13 @@ def claim_create(
     target_claim: Claim | None = None,
     note: str = "",
     client_token: uuid.UUID | None = None,
+    assignment: Assignment | None = None,
 ) -> Claim:
     """Create a claim on ``[start, end)`` (code points) of the article body or ``comment``.
 
     A second call with the same ``client_token`` (a double-submitted form) returns the claim the
-    first one made instead of creating another.
+    first one made instead of creating another. ``assignment`` is the annotator's assignment to
+    the article if the caller has read it (see ``_assignment_touch``).
     """
     try:
         return _claim_create(
@@ -285,6 +295,7 @@ def claim_create(
             target_claim=target_claim,
             note=note,
             client_token=client_token,
+            assignment=assignment,
         )
     except IntegrityError:
         # Two identical submissions raced past the token lookup: the unique constraint let one
@@ -312,6 +323,7 @@ def _claim_create(
     target_claim: Claim | None,
     note: str,
     client_token: uuid.UUID | None,
+    assignment: Assignment | None,
 ) -> Claim:
     # No look-up of client_token first: a repeated token is rare and the unique constraint
     # catches it (claim_create then returns the first claim), which spares every save a query.
@@ -363,7 +375,11 @@ def _claim_create(
         before=None,
         after=_claim_snapshot(claim),
     )
-    _assignment_touch(annotator=annotator, article_id=article.pk)
+    if assignment is not None and (
+        assignment.annotator_id != annotator.pk or assignment.article_id != article.pk
+    ):
+        assignment = None  # not this annotator's assignment to this article: ask the database
+    _assignment_touch(annotator=annotator, article_id=article.pk, assignment=assignment)
     return claim
 
 

@@ -345,6 +345,7 @@ def claim_create(request: AnnotatorRequest, article_id: int) -> HttpResponse:
                 end=span["end"],
                 quote=span["quote"],
                 client_token=form.cleaned_data["client_token"],
+                assignment=assignment,
                 **form.labels(),
             )
         except ValidationError as error:

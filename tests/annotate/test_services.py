@@ -6,6 +6,8 @@ import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from annotate.models import (
     AnnotationEvent,
@@ -195,6 +197,29 @@ def test_it_moves_a_todo_assignment_to_in_progress_on_a_claim(thread, alice):
     _create(alice, thread["article"], thread["c1"], 0, 5)
     statuses = dict(Assignment.objects.values_list("annotator__username", "status"))
     assert statuses == {"alice": "in_progress", "bob": "todo"}
+
+
+def test_it_moves_a_todo_assignment_the_caller_read_to_in_progress(thread, alice):
+    assignment = Assignment.objects.get(annotator=alice)
+    _create(alice, thread["article"], thread["c1"], 0, 5, assignment=assignment)
+    assert Assignment.objects.get(annotator=alice).status == "in_progress"
+
+
+def test_it_skips_the_status_update_for_an_assignment_already_in_progress(thread, alice):
+    Assignment.objects.filter(annotator=alice).update(status="in_progress")
+    assignment = Assignment.objects.get(annotator=alice)
+    _create(alice, thread["article"], thread["c1"], 0, 5, assignment=assignment)
+    with CaptureQueriesContext(connection) as queries:
+        _create(alice, thread["article"], thread["c1"], 1, 5, assignment=assignment)
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert Assignment.objects.get(annotator=alice).status == "in_progress"
+
+
+def test_it_ignores_an_assignment_of_someone_else(thread, alice, bob):
+    Assignment.objects.filter(annotator=alice).update(status="done")
+    alices = Assignment.objects.get(annotator=alice)
+    _create(bob, thread["article"], thread["c1"], 0, 5, assignment=alices)
+    assert Assignment.objects.get(annotator=bob).status == "in_progress"
 
 
 def test_it_updates_the_stance_and_records_before_and_after(thread, alice, corpus):
