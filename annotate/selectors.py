@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import (
     Case,
     Count,
     Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -23,6 +24,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import In
 from django.http import Http404
 
 from annotate.access import AnyUser, articles_visible_to, get_thread_for_annotator, is_admin
@@ -63,16 +65,34 @@ def api_labels_visible_q(user: AnyUser) -> Q:
     Admins read every label; reviewers and researchers every label (annotators'
     and gold) of the corpora they are granted; annotators only their own labels
     on the threads assigned to them.
+
+    On PostgreSQL the grants are read here (a small query) rather than left as a
+    subquery: with the corpora as literal ids, and no OR for a user who
+    annotates nothing (one ``exists`` query), it estimates a page well and
+    reads it serially in id order (with subqueries it planned parallel
+    workers: 25 ms, not 1).
     """
     if is_admin(user):
         return Q()
     if not user.is_authenticated:
         return Q(pk__in=[])
-    granted = CorpusGrant.objects.filter(
+    grants = CorpusGrant.objects.filter(
         user=user, role__in=(GrantRole.REVIEWER, GrantRole.RESEARCHER)
-    ).values("corpus_id")
-    assigned = Assignment.objects.filter(annotator=user).values("article_id")
-    return Q(article__corpus_id__in=granted) | Q(annotator=user, article_id__in=assigned)
+    ).values_list("corpus_id", flat=True)
+    if connection.vendor == "sqlite":
+        # SQLite has no statistics: it would read the corpus's claims through
+        # the article index and sort them all (a million: half a second) to
+        # return a page. ``+article_id`` keeps it reading in id order.
+        articles = Article.objects.filter(corpus_id__in=grants).order_by().values("id")
+        article_id = Func(F("article_id"), template="+%(expressions)s", output_field=IntegerField())
+        visible = Q(In(article_id, articles))
+    else:
+        granted = list(grants.distinct())
+        visible = Q(article__corpus_id__in=granted) if granted else Q(pk__in=[])
+    assigned = Assignment.objects.filter(annotator=user)
+    if assigned.exists():
+        visible |= Q(annotator=user, article_id__in=assigned.values("article_id"))
+    return visible
 
 
 def api_corpus_list(*, user: AnyUser) -> QuerySet[Corpus]:
@@ -556,10 +576,53 @@ def assignment_get_for_save(*, annotator: AbstractBaseUser, article_id: int) -> 
     return assignment
 
 
-_THREAD_COMMENT_FIELDS = _attnames(
-    Comment,
-    ["id", "article_id", "parent_id", "external_id", "author", "text", "depth", "position"],
+def _comment_fields() -> list[str]:
+    return _attnames(
+        Comment,
+        ["id", "article_id", "parent_id", "external_id", "author", "text", "depth", "position"],
+    )
+
+
+_SAVE_COMMENT_FIELDS = _comment_fields()
+_SAVE_WITH_COMMENT_READ = CompiledRead(
+    lambda annotator_id, article_id, comment_id: Comment.objects.filter(
+        pk=comment_id, article_id=article_id, article__assignments__annotator_id=annotator_id
+    )
+    .order_by()
+    .values_list(
+        *_SAVE_COMMENT_FIELDS,
+        *(f"article__assignments__{f}" for f in _SAVE_ASSIGNMENT_FIELDS),
+        *(f"article__{f}" for f in _SAVE_ARTICLE_FIELDS),
+    ),
+    "annotator_id",
+    "article_id",
+    "comment_id",
 )
+
+
+def assignment_comment_get_for_save(
+    *, annotator: AbstractBaseUser, article_id: int, comment_id: int
+) -> tuple[Assignment, Comment] | None:
+    """What :func:`assignment_get_for_save` reads, and the comment ``comment_id`` of the article,
+    in one compiled query; None when the thread is not assigned to the annotator or the comment
+    is not in it (the caller then tells which with the queries it would have made anyway)."""
+    rows = _SAVE_WITH_COMMENT_READ.rows(
+        annotator_id=annotator.pk, article_id=article_id, comment_id=comment_id
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    split = len(_SAVE_COMMENT_FIELDS)
+    split2 = split + len(_SAVE_ASSIGNMENT_FIELDS)
+    comment = Comment.from_db(DEFAULT_DB_ALIAS, _SAVE_COMMENT_FIELDS, row[:split])
+    assignment = Assignment.from_db(DEFAULT_DB_ALIAS, _SAVE_ASSIGNMENT_FIELDS, row[split:split2])
+    article = Article.from_db(DEFAULT_DB_ALIAS, _SAVE_ARTICLE_FIELDS, row[split2:])
+    assignment.article = article
+    comment.article = article
+    return assignment, comment
+
+
+_THREAD_COMMENT_FIELDS = _comment_fields()
 _THREAD_COMMENT_READ = CompiledRead(
     lambda article_id, comment_id: Comment.objects.filter(pk=comment_id, article_id=article_id)
     .order_by()

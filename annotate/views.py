@@ -35,6 +35,7 @@ from annotate.models import AnnotationEvent, Assignment, AssignmentStatus, Claim
 from annotate.selectors import (
     ARTICLE_KEY,
     Schema,
+    assignment_comment_get_for_save,
     assignment_get_for_save,
     assignment_list,
     assignment_next,
@@ -319,13 +320,23 @@ def _new_token() -> str:
 @require_POST
 def claim_create(request: AnnotatorRequest, article_id: int) -> HttpResponse:
     """Save a new claim; a double submit (same client token) returns the first one."""
-    assignment = assignment_get_for_save(annotator=request.user, article_id=article_id)
-    article = assignment.article
     span_form = SpanForm(request.POST)
-    if not span_form.is_valid():
-        return HttpResponseBadRequest("A claim needs text, start, end and quote.")
+    key = span_form.cleaned_data["text"] if span_form.is_valid() else ""
+    found = None
+    if key.isdigit():  # a comment: read it with the assignment, in one query
+        found = assignment_comment_get_for_save(
+            annotator=request.user, article_id=article_id, comment_id=int(key)
+        )
+    comment: Comment | None
+    if found is not None:
+        assignment, comment = found
+    else:  # the article body, or a 404 (unassigned thread, or no such comment), or a 400
+        assignment = assignment_get_for_save(annotator=request.user, article_id=article_id)
+        if not span_form.is_valid():
+            return HttpResponseBadRequest("A claim needs text, start, end and quote.")
+        comment = _comment_for_key(assignment.article, key)
+    article = assignment.article
     span = span_form.cleaned_data
-    comment = _comment_for_key(article, span["text"])
     schema = schema_get(corpus_id=article.corpus_id)
     for_article = comment is None
     form = ClaimForm(

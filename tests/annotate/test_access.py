@@ -229,3 +229,25 @@ def test_it_refuses_an_anonymous_claim(client, thread):
     response = client.post(url, _claim_data(thread, thread["c1"]), **HX)
     assert response.status_code == 302
     assert not Claim.objects.exists()
+
+
+def test_it_answers_404_not_400_to_a_malformed_claim_on_an_unassigned_thread(
+    client, thread, charlie
+):
+    client.force_login(charlie)
+    url = reverse("annotate:claim-create", args=[thread["article"].pk])
+    data = {"text": str(thread["c1"].pk), "start": "x"}
+    assert client.post(url, data, **HX).status_code == 404
+
+
+def test_it_refuses_a_comment_of_another_assigned_thread_in_a_crafted_form(
+    client, thread, alice, corpus
+):
+    other = ArticleFactory(corpus=corpus)
+    Assignment.objects.create(annotator=alice, article=other)
+    elsewhere = CommentFactory(article=other, text="Also assigned, other thread.")
+    client.force_login(alice)
+    url = reverse("annotate:claim-create", args=[thread["article"].pk])
+    response = client.post(url, _claim_data(thread, elsewhere), **HX)
+    assert response.status_code == 404
+    assert not Claim.objects.exists()
