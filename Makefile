@@ -7,6 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Optional dependency groups to install: the container installs none.
 EXTRAS ?= dev
+# Two test processes: this is a 2-core machine, and the suite's tests are independent.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: install run test test-fast lint format serve demo bench clean
 
