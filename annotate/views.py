@@ -21,6 +21,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
@@ -46,6 +47,7 @@ from annotate.selectors import (
     workspace_get,
     workspace_text,
 )
+from annotate.templatetags.workspace import saved_html
 from threads.models import Article, Comment
 from threads.selectors import article_list
 
@@ -241,17 +243,15 @@ def _saved_response(
         return redirect(reverse("annotate:thread", args=[article.pk]) + f"#{anchor}")
     text = workspace_text(annotator=request.user, article=article, comment=comment, schema=schema)
     labelled, total = assignment_progress(assignment=assignment)
-    return render(
-        request,
-        f"{PAGE}#saved",
-        {
-            "t": text,
-            "article": article,
-            "assignment": assignment,
-            "labelled": labelled,
-            "total": total,
-        },
+    html = saved_html(
+        text=text,
+        article_id=article.pk,
+        assignment=assignment,
+        labelled=labelled,
+        total=total,
+        csrf_input=csrf_input(request),
     )
+    return HttpResponse(html)
 
 
 def _target_claims_posted(

@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from html import escape
 
 from django import template
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from annotate.models import LabelValue, ReplyLabel
+from annotate.models import Assignment, AssignmentStatus, LabelValue, ReplyLabel
 from annotate.selectors import CommentItem, TextView
 from threads.models import Article, Comment
 
@@ -168,6 +169,94 @@ def comment_list_html(
             f'<div class="replies">{_CLOSE * item.closes}'
         )
     return "".join(parts)
+
+
+def status_html(
+    *,
+    article_id: int,
+    assignment: Assignment,
+    labelled: int,
+    total: int,
+    csrf_input: str,
+    oob: bool = False,
+) -> str:
+    """The progress and status panel (the page's side panel, and out of band after a save)."""
+    ratio = round(labelled / (total or 1) * 100)  # as {% widthratio %} rounds
+    url = reverse("annotate:assignment-status", args=[article_id])
+    if assignment.status == AssignmentStatus.DONE:
+        action = (
+            '<input type="hidden" name="status" value="in_progress"><button type="submit" '
+            'class="secondary">Reopen thread</button> <a class="button primary" '
+            f'href="{reverse("annotate:next")}">Open next</a>\n    '
+        )
+    else:
+        action = (
+            '<input type="hidden" name="status" value="done"><button type="submit" '
+            'class="primary" id="mark-done">Mark thread done</button>'
+        )
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return (
+        f'<section class="card status" id="status"{swap}>\n'
+        "  <h2>Progress</h2>\n"
+        f'  <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="{total}" '
+        f'aria-valuenow="{labelled}"><span style="width:{ratio}%"></span></div>\n'
+        f'  <p class="progress-text"><b id="progress-count">{labelled} / {total}</b> comments '
+        f'labelled · <span class="badge st-{_e(assignment.status)}" id="assignment-status">'
+        f"{_e(assignment.get_status_display())}</span></p>\n"
+        f'  <form hx-post="{url}" hx-target="#status" hx-swap="outerHTML" method="post" '
+        f'action="{url}">{csrf_input}\n    {action}\n  </form>\n</section>'
+    )
+
+
+_CLOSED_EDITOR = (
+    '<div id="editor" class="editor" role="dialog" aria-label="Claim" hidden '
+    'hx-swap-oob="true"></div>'
+)
+
+
+def saved_html(
+    *,
+    text: TextView,
+    article_id: int,
+    assignment: Assignment,
+    labelled: int,
+    total: int,
+    csrf_input: str,
+) -> str:
+    """What a claim save returns: the text with its claims, and, out of band, a closed editor
+    and the progress. Built here rather than by the template engine, as every save returns it."""
+    return (
+        text_block_html(text, edit_base=_edit_base(article_id))
+        + _CLOSED_EDITOR
+        + status_html(
+            article_id=article_id,
+            assignment=assignment,
+            labelled=labelled,
+            total=total,
+            csrf_input=csrf_input,
+            oob=True,
+        )
+    )
+
+
+@register.simple_tag(takes_context=True)
+def status_panel(
+    context: template.Context,
+    article: Article,
+    assignment: Assignment,
+    labelled: int,
+    total: int,
+    oob: bool = False,
+) -> SafeString:
+    html = status_html(
+        article_id=article.pk,
+        assignment=assignment,
+        labelled=labelled,
+        total=total,
+        csrf_input=csrf_input(context.request),  # type: ignore[attr-defined]
+        oob=bool(oob),
+    )
+    return mark_safe(html)  # noqa: S308 - built above, the status escaped
 
 
 @register.simple_tag
