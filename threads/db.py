@@ -39,24 +39,32 @@ def _sqlite_sql(rule: RowRule) -> list[str]:
 
 
 def _postgres_sql(rule: RowRule) -> list[str]:
-    cols = ", ".join(rule.columns)
+    # Statement-level triggers over the transition table: one set-based check
+    # per INSERT or UPDATE statement instead of a PL/pgSQL call per row, which
+    # made bulk imports (COPY of thousands of comments) three times slower.
+    # Checked after the statement, so a parent and its replies may arrive
+    # together. Transition tables allow no column list, so every UPDATE checks.
+    bad_rows = f"SELECT 1 FROM new_rows AS nr WHERE NOT ({rule.condition.replace('NEW.', 'nr.')})"
     return [
         f"""CREATE FUNCTION {rule.name}_fn() RETURNS trigger AS $$
 BEGIN
-  IF NOT ({rule.condition}) THEN
+  IF EXISTS ({bad_rows}) THEN
     RAISE EXCEPTION '{rule.message}' USING ERRCODE = 'integrity_constraint_violation';
   END IF;
-  RETURN NEW;
+  RETURN NULL;
 END $$ LANGUAGE plpgsql""",
-        f"CREATE TRIGGER {rule.name} BEFORE INSERT OR UPDATE OF {cols} ON {rule.table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {rule.name}_fn()",
+        f"CREATE TRIGGER {rule.name}_ins AFTER INSERT ON {rule.table} "
+        f"REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {rule.name}_fn()",
+        f"CREATE TRIGGER {rule.name}_upd AFTER UPDATE ON {rule.table} "
+        f"REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {rule.name}_fn()",
     ]
 
 
 def _drop_sql(rule: RowRule, vendor: str) -> list[str]:
     if vendor == "postgresql":
         return [
-            f"DROP TRIGGER IF EXISTS {rule.name} ON {rule.table}",
+            f"DROP TRIGGER IF EXISTS {rule.name}_ins ON {rule.table}",
+            f"DROP TRIGGER IF EXISTS {rule.name}_upd ON {rule.table}",
             f"DROP FUNCTION IF EXISTS {rule.name}_fn()",
         ]
     return [f"DROP TRIGGER IF EXISTS {rule.name}_ins", f"DROP TRIGGER IF EXISTS {rule.name}_upd"]
