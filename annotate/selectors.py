@@ -328,14 +328,25 @@ _SCHEMA_READ = CompiledRead(
 )
 
 
+# The last schema built for each corpus, with the rows it was built from: the schema is read on
+# every request, but rebuilt only when a row differs. Nobody changes these values in place.
+_schemas: dict[int, tuple[list[tuple], Schema]] = {}
+
+
 def schema_get(*, corpus_id: int) -> Schema:
     """Every label value of the corpus, retired ones included (old labels still show): one query."""
+    rows = _SCHEMA_READ.rows(corpus_id=corpus_id)
+    known = _schemas.get(corpus_id)
+    if known is not None and known[0] == rows:
+        return known[1]
     values = []
-    for row in _SCHEMA_READ.rows(corpus_id=corpus_id):
+    for row in rows:
         fields = list(row)
         fields[_RETIRED] = bool(fields[_RETIRED])  # SQLite answers 0 or 1
         values.append(LabelValue.from_db(DEFAULT_DB_ALIAS, _LABEL_FIELDS, fields))
-    return Schema(values)
+    schema = Schema(values)
+    _schemas[corpus_id] = (rows, schema)
+    return schema
 
 
 @dataclass

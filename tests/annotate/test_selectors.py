@@ -218,3 +218,11 @@ def test_it_finds_a_comment_only_in_its_own_thread(thread, corpus):
     assert found is not None and (found.text, found.depth) == (thread["c3"].text, 2)
     other = ArticleFactory(corpus=corpus)
     assert thread_comment_get(article=other, comment_id=thread["c3"].pk) is None
+
+
+def test_it_reads_a_changed_schema_value_at_once(corpus):
+    first = schema_get(corpus_id=corpus.pk)
+    assert schema_get(corpus_id=corpus.pk) is first  # unchanged rows: the same schema
+    corpus.label_values.filter(kind="stance", name="oppose").update(colour="#123456")
+    changed = schema_get(corpus_id=corpus.pk)
+    assert [v.colour for v in changed.stances if v.name == "oppose"] == ["#123456"]
