@@ -7,7 +7,7 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY pyproject.toml Makefile manage.py ./
+COPY pyproject.toml constraints.txt Makefile manage.py ./
 COPY config config
 COPY threads threads
 COPY annotate annotate

@@ -12,10 +12,11 @@ PYTEST_ARGS ?= -n 2
 
 .PHONY: install run test test-fast lint format serve demo bench clean
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every package, direct or not, to the versions CI ran with.
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.$(if $(EXTRAS),[$(EXTRAS)])'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.$(if $(EXTRAS),[$(EXTRAS)])'
 	touch $(STAMP)
 
 install: $(STAMP)
