@@ -138,11 +138,20 @@ def _assignment(request: AnnotatorRequest, article_id: int) -> Assignment:
     return get_thread_for_annotator(request.user, article_id)
 
 
+def _is_id(value: str) -> bool:
+    """Whether a posted value can be a database id: ASCII digits that fit a 64-bit integer.
+
+    ``str.isdigit`` alone accepts "²" and other digits ``int`` refuses, and a long run
+    of digits overflows PostgreSQL's bigint: either would be a 500, not a 400/404.
+    """
+    return value.isascii() and value.isdigit() and len(value) <= 18
+
+
 def _comment_for_key(article: Article, key: str) -> Comment | None:
     """The text a key names: the article body (``a``) or one of the article's comments, or 404."""
     if key == ARTICLE_KEY:
         return None
-    if not key.isdigit():
+    if not _is_id(key):
         raise Http404("No such text in this thread.")
     comment = thread_comment_get(article=article, comment_id=int(key))
     if comment is None:
@@ -263,7 +272,7 @@ def _target_claims_posted(
     check. Someone else's claim is simply not a choice, so the form refuses it.
     """
     target = request.POST.get("target", "")
-    if not (target.startswith(TARGET_CLAIM) and target[1:].isdigit()):
+    if not (target.startswith(TARGET_CLAIM) and _is_id(target[1:])):
         return []
     return list(
         Claim.objects.filter(
@@ -323,7 +332,7 @@ def claim_create(request: AnnotatorRequest, article_id: int) -> HttpResponse:
     span_form = SpanForm(request.POST)
     key = span_form.cleaned_data["text"] if span_form.is_valid() else ""
     found = None
-    if key.isdigit():  # a comment: read it with the assignment, in one query
+    if _is_id(key):  # a comment: read it with the assignment, in one query
         found = assignment_comment_get_for_save(
             annotator=request.user, article_id=article_id, comment_id=int(key)
         )
@@ -500,7 +509,7 @@ def reply_label(request: AnnotatorRequest, article_id: int) -> HttpResponse:
     assignment = _assignment(request, article_id)
     article = assignment.article
     comment_id, label_id = request.POST.get("comment", ""), request.POST.get("label", "")
-    if not comment_id.isdigit() or not (label_id == "" or label_id.isdigit()):
+    if not _is_id(comment_id) or not (label_id == "" or _is_id(label_id)):
         return HttpResponseBadRequest("A reply label needs a comment and a label value.")
     comment = _comment_for_key(article, comment_id)
     assert comment is not None

@@ -188,6 +188,8 @@ def test_it_refuses_a_reply_label_on_a_comment_of_another_thread(client, thread,
         {"text": "a", "start": "x", "end": "3", "quote": "The"},
         {"text": "a", "start": "0"},
         {"text": "../1", "start": "0", "end": "3", "quote": "The"},
+        {"text": "²", "start": "0", "end": "3", "quote": "The"},
+        {"text": "9" * 30, "start": "0", "end": "3", "quote": "The"},
     ],
 )
 def test_it_refuses_a_malformed_claim_form(client, thread, alice, data):
@@ -197,10 +199,17 @@ def test_it_refuses_a_malformed_claim_form(client, thread, alice, data):
     assert not Claim.objects.exists()
 
 
+@pytest.mark.parametrize("comment", ["x", "²", "9" * 30])
+def test_it_refuses_a_reply_label_for_a_malformed_comment_id(client, thread, alice, comment):
+    client.force_login(alice)
+    url = reverse("annotate:reply-label", args=[thread["article"].pk])
+    assert client.post(url, {"comment": comment, "label": "1"}, **HX).status_code == 400
+    assert not ReplyLabel.objects.exists()
+
+
 def test_it_refuses_a_malformed_reply_label_form(client, thread, alice):
     client.force_login(alice)
     url = reverse("annotate:reply-label", args=[thread["article"].pk])
-    assert client.post(url, {"comment": "x", "label": "1"}, **HX).status_code == 400
     assert (
         client.post(url, {"comment": thread["c2"].pk, "label": "999999"}, **HX).status_code == 400
     )
