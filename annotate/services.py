@@ -246,9 +246,12 @@ def _assignment_touch(
     """
     if assignment is not None and assignment.status != AssignmentStatus.TODO:
         return
-    Assignment.objects.filter(
+    moved = Assignment.objects.filter(
         annotator_id=annotator.pk, article_id=article_id, status=AssignmentStatus.TODO
     ).update(status=AssignmentStatus.IN_PROGRESS, updated_at=timezone.now())
+    if moved and assignment is not None and assignment.annotator_id == annotator.pk:
+        # The caller shows this object next (the progress panel): keep it true.
+        assignment.status = AssignmentStatus.IN_PROGRESS
 
 
 def _claim_by_token(*, annotator: AbstractBaseUser, client_token: uuid.UUID) -> Claim | None:

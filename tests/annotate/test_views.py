@@ -282,6 +282,12 @@ def test_it_saves_a_claim_and_returns_the_text_with_its_highlight(as_alice, thre
     assert "1 / 4" in body  # the progress, out of band
 
 
+def test_it_shows_the_thread_in_progress_after_its_first_claim(as_alice, thread):
+    response = as_alice.post(_create_url(thread), _claim_post(thread, thread["c1"], 6, 15), **HX)
+    body = response.content.decode()
+    assert 'class="badge st-in_progress" id="assignment-status">in progress<' in body
+
+
 def test_it_saves_a_claim_in_a_constant_number_of_queries(
     as_alice, thread, django_assert_max_num_queries
 ):
