@@ -6,8 +6,9 @@ Start the server first (gunicorn on PostgreSQL, as in production), for example:
     SECRET_KEY=bench-only DATABASE_URL=postgres://postgres@127.0.0.1:5432/threadlab_bench \\
         ALLOWED_HOSTS=127.0.0.1 SECURE_COOKIES=0 make serve
 
-(two sync workers by default; ``GUNICORN_ARGS="--worker-class gthread --threads 4"`` lets a
-worker overlap its database waits, which doubled the saves per second here), then, with the
+(two workers of four threads each by default — ``WEB_CONCURRENCY`` and ``GUNICORN_THREADS``
+change them; threads let a worker overlap its database waits, which doubled the saves per
+second here over sync workers), then, with the
 same DATABASE_URL (the script makes its annotators and thread through the ORM,
 and checks afterwards that every save is in the database):
 
