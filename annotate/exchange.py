@@ -1291,36 +1291,6 @@ def corpus_export_stream(
     return _pump(records, write)
 
 
-class _TextSink(io.TextIOBase):
-    """A text stream that hands on what is written as UTF-8 chunks of about 64 KiB."""
-
-    def __init__(self, emit: Callable[[bytes], None]) -> None:
-        self._emit = emit
-        self._parts: list[bytes] = []
-        self._size = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, s: str) -> int:  # type: ignore[override]
-        data = s.encode("utf-8")
-        self._parts.append(data)
-        self._size += len(data)
-        if self._size >= _STREAM_CHUNK:
-            self.flush()
-        return len(s)
-
-    def flush(self) -> None:
-        if self._parts:
-            self._emit(b"".join(self._parts))
-            self._parts, self._size = [], 0
-
-    def close(self) -> None:
-        if not self.closed:
-            self.flush()
-        super().close()
-
-
 class _BinarySink(io.RawIOBase):
     """An unseekable binary stream (zipfile copes) that hands on chunks of about 64 KiB."""
 
@@ -1348,6 +1318,28 @@ class _BinarySink(io.RawIOBase):
     def close(self) -> None:
         if not self.closed:
             self.flush()
+        super().close()
+
+
+class _TextSink(io.TextIOBase):
+    """A text stream over a :class:`_BinarySink`: what is written goes on as UTF-8 chunks."""
+
+    def __init__(self, emit: Callable[[bytes], None]) -> None:
+        self._bytes = _BinarySink(emit)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, s: str) -> int:  # type: ignore[override]
+        self._bytes.write(s.encode("utf-8"))
+        return len(s)
+
+    def flush(self) -> None:
+        self._bytes.flush()
+
+    def close(self) -> None:
+        if not self.closed:
+            self._bytes.close()
         super().close()
 
 
