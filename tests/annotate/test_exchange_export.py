@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from annotate import exchange
 from annotate.exchange import (
     corpus_export,
     corpus_export_stream,
     corpus_threads,
+    exporter,
     pseudonym,
     threads_import,
     threads_import_upload,
@@ -390,7 +390,7 @@ def test_it_refuses_an_unknown_export_format(labelled, tmp_path):
 
 
 def test_it_stops_the_writer_when_the_stream_is_closed(labelled, monkeypatch):
-    monkeypatch.setattr(exchange, "_STREAM_CHUNK", 16)
+    monkeypatch.setattr(exporter, "_STREAM_CHUNK", 16)
     for n in range(20):
         ArticleFactory(corpus=labelled, external_id=f"more-{n}")
     stream = corpus_export_stream(corpus=labelled, fmt="jsonl")
@@ -406,7 +406,7 @@ def test_it_raises_a_writer_error_in_the_caller(labelled, monkeypatch):
         for _ in threads:
             raise ValueError("writer broke")
 
-    monkeypatch.setattr(exchange, "_writer", lambda fmt: broken)
+    monkeypatch.setattr(exporter, "_writer", lambda fmt: broken)
 
     with pytest.raises(ValueError, match="writer broke"):
         b"".join(corpus_export_stream(corpus=labelled, fmt="jsonl"))

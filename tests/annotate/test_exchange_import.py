@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from annotate import exchange
-from annotate.exchange import threads_import, threads_import_upload
+from annotate.exchange import importer, threads_import, threads_import_upload
 from annotate.models import Claim, ReplyLabel
 from threads.formats.records import FormatError
 from threads.models import Article, Comment, Corpus
@@ -124,7 +123,7 @@ def test_it_counts_a_thread_repeated_within_a_run_once(tmp_path):
 
 
 def test_it_imports_across_batches(tmp_path, monkeypatch):
-    monkeypatch.setattr(exchange, "_BATCH_THREADS", 2)
+    monkeypatch.setattr(importer, "_BATCH_THREADS", 2)
     threads = [thread(f"t{n}") for n in range(5)] + [thread("t1")]
     path = write_jsonl(tmp_path / "a.jsonl", *threads)
 
