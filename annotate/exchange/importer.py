@@ -756,9 +756,12 @@ class _RowWriter:
         table, pk = model._meta.db_table, model._meta.pk.column
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
+                # The sequence's name once: looking it up in every row's nextval() cost
+                # more than the nextval() itself.
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk])
+                (sequence,) = cursor.fetchone()
                 cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [table, pk, count],
+                    "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count]
                 )
                 return [row[0] for row in cursor.fetchall()]
             qn = connection.ops.quote_name
