@@ -142,17 +142,32 @@ class Claim(models.Model):
     annotator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims"
     )
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    # No index of its own on article, claim_type, stance, stance_target: the
+    # (article, annotator) index serves the article, and nothing looks claims up
+    # by label value but the rare deletion of a value. Every index is written on
+    # every save and import.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="claims", db_index=False
+    )
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="claims"
     )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     quote = models.TextField()
-    claim_type = models.ForeignKey(LabelValue, on_delete=models.PROTECT, related_name="+")
-    stance = models.ForeignKey(LabelValue, on_delete=models.PROTECT, related_name="+")
+    claim_type = models.ForeignKey(
+        LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    stance = models.ForeignKey(
+        LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     stance_target = models.ForeignKey(
-        LabelValue, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        LabelValue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     target_claim = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="attacked_by"
@@ -169,7 +184,6 @@ class Claim(models.Model):
         ordering = ["article_id", "comment_id", "start", "end", "id"]
         indexes = [
             models.Index(fields=["article", "annotator"], name="claim_article_annotator"),
-            models.Index(fields=["comment"], name="claim_comment"),
             models.Index(fields=["updated_at"], name="claim_updated_at"),
         ]
         constraints = [
@@ -199,9 +213,14 @@ class ReplyLabel(models.Model):
     annotator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reply_labels"
     )
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reply_labels")
+    # Indexed as for claims: (article, annotator) serves the article, no index by label.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="reply_labels", db_index=False
+    )
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reply_labels")
-    label = models.ForeignKey(LabelValue, on_delete=models.PROTECT, related_name="+")
+    label = models.ForeignKey(
+        LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     is_gold = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
