@@ -136,3 +136,16 @@ def trigger_function_refresh(*rules: RowRule) -> migrations.RunPython:
                 schema_editor.execute(_postgres_function_sql(rule))
 
     return migrations.RunPython(forwards, migrations.RunPython.noop)
+
+
+def trigger_replace(*rules: RowRule) -> migrations.RunPython:
+    """Drop the triggers named by ``rules`` and create them anew from ``rules``' conditions."""
+
+    def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
+        vendor = schema_editor.connection.vendor
+        for rule in rules:
+            statements = _postgres_sql(rule) if vendor == "postgresql" else _sqlite_sql(rule)
+            for sql in _drop_sql(rule, vendor)[:2] + statements:
+                schema_editor.execute(sql)
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop)
