@@ -264,6 +264,27 @@ def test_it_keeps_claim_timestamps_from_the_file(tmp_path):
     assert c.updated_at == datetime(2026, 1, 3, 3, 4, 5, tzinfo=UTC)
 
 
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("2026-01-02T03:04:05Z", datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)),
+        ("2026-01-02T03:04:05.250000+00:00", datetime(2026, 1, 2, 3, 4, 5, 250000, tzinfo=UTC)),
+        ("2026-01-02T03:04:05.000000+00:00", datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)),
+        ("2026-01-02T03:04:05.25+00:00", datetime(2026, 1, 2, 3, 4, 5, 250000, tzinfo=UTC)),
+        ("2026-01-02T05:04:05+02:00", datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)),
+        ("2026-01-02T03:04:05", datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)),
+    ],
+)
+def test_it_reads_each_form_of_a_claim_time_as_the_same_instant(tmp_path, written, expected):
+    record = thread("t1")
+    record["annotations"] = annotated(claims=[claim(1, created_at=written, updated_at=written)])
+    threads_import(corpus_slug="c", paths=[write_jsonl(tmp_path / "a.jsonl", record)])
+
+    c = Claim.objects.get()
+    assert (c.created_at, c.updated_at) == (expected, expected)
+    assert Claim.objects.filter(created_at=expected).count() == 1  # stored as Django stores it
+
 def test_it_counts_offsets_in_code_points(tmp_path):
     record = thread("t1")
     # "First 😀 comment.": the emoji is one code point (two UTF-16 units).
