@@ -76,17 +76,38 @@ def gunicorn_rss() -> list[tuple[int, str, float]]:
     return [(pid, "worker" if ppid in pids else "master", rss) for pid, ppid, rss in found]
 
 
-def gunicorn_cpu_seconds() -> float:
-    """CPU time (user + system) the gunicorn processes have used so far."""
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) the processes ``pids`` have used so far."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    for pid, _, _ in gunicorn_rss():
+    for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
     return total
+
+
+def gunicorn_cpu_seconds() -> float:
+    """CPU time the gunicorn processes have used so far."""
+    return cpu_seconds([pid for pid, _, _ in gunicorn_rss()])
+
+
+def postgres_backend_pids(database: str) -> list[int]:
+    """PostgreSQL's server processes for connections to ``database`` (on this machine)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        # "postgres: 15/main: postgres threadlab_bench 127.0.0.1(43210) idle"
+        if title.startswith(b"postgres: ") and f" {database} ".encode() in title:
+            pids.append(int(entry.name))
+    return pids
 
 
 def print_rss(when: str) -> None:
@@ -108,22 +129,24 @@ def setup(clients: int, comments: int) -> tuple[int, list[str], list[tuple[int, 
     from threads.models import Article, Comment
 
     corpus, _ = corpus_get_or_create(slug="bench-save", title="Save benchmark")
-    article, created = Article.objects.get_or_create(
+    # A new thread for every run, so that each run starts from the same state (no claims yet)
+    # and runs compare; the threads of earlier runs stay in the scratch database.
+    article = Article.objects.create(
         corpus=corpus,
-        external_id="bench-save",
-        defaults={"title": "Save benchmark thread", "body": "The thesis of the thread. " * 10},
+        external_id=f"bench-save-{uuid.uuid4().hex[:12]}",
+        title="Save benchmark thread",
+        body="The thesis of the thread. " * 10,
     )
-    if created:
-        Comment.objects.bulk_create(
-            Comment(
-                article=article,
-                external_id=f"s{i}",
-                text=f"Comment {i} 😀 with a few words to label in it.",
-                depth=0,
-                position=i,
-            )
-            for i in range(comments)
+    Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            external_id=f"s{i}",
+            text=f"Comment {i} 😀 with a few words to label in it.",
+            depth=0,
+            position=i,
         )
+        for i in range(comments)
+    )
     usernames = []
     for n in range(1, clients + 1):
         user, _ = User.objects.get_or_create(username=f"bench-annotator-{n}")
@@ -145,26 +168,58 @@ def setup(clients: int, comments: int) -> tuple[int, list[str], list[tuple[int, 
 
 @dataclass
 class Client:
+    """One annotator's browser: a kept-alive connection and its cookies.
+
+    Cheap on purpose, as it shares the machine's cores with the server: one connection for the
+    whole run (as a browser keeps one), the request built from a few strings, and nothing read
+    of the response but its status and body (cookies only while signing in).
+    """
+
     base: urllib.parse.SplitResult
     cookies: dict[str, str] = field(default_factory=dict)
+    conn: http.client.HTTPConnection | None = None
+
+    def _connection(self) -> http.client.HTTPConnection:
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection(
+                self.base.hostname, self.base.port or 80, timeout=30
+            )
+        return self.conn
 
     def request(self, method: str, path: str, body: dict | None = None, headers=None):
-        conn = http.client.HTTPConnection(self.base.hostname, self.base.port or 80, timeout=30)
         all_headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         all_headers.update(headers or {})
         data = None
         if body is not None:
             data = urllib.parse.urlencode(body).encode()
             all_headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn.request(method, path, body=data, headers=all_headers)
-        response = conn.getresponse()
-        content = response.read()
+        for attempt in (1, 2):
+            conn = self._connection()
+            try:
+                conn.request(method, path, body=data, headers=all_headers)
+                response = conn.getresponse()
+                content = response.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # The server closed the kept-alive connection (its keep-alive timeout): open
+                # another and send again. A save sent twice is still one claim (client token).
+                conn.close()
+                self.conn = None
+                if attempt == 2:
+                    raise
+        if response.will_close:
+            conn.close()
+            self.conn = None
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
                 self.cookies[name] = rest.split(";", 1)[0]
-        conn.close()
         return response.status, content
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
 
     def sign_in(self, username: str) -> None:
         status, page = self.request("GET", "/accounts/login/")
@@ -227,17 +282,28 @@ def main() -> None:
                     tokens.append(token)
                 else:
                     errors.append(f"{username}: HTTP {status or exc_text}")
+        client.close()
 
     threads = [threading.Thread(target=work, args=(n, name)) for n, name in enumerate(usernames)]
     for thread in threads:
         thread.start()
     ready.wait()
+    from django.db import connection
+
+    database = connection.settings_dict["NAME"] if connection.vendor == "postgresql" else ""
+    backends = postgres_backend_pids(database) if database else []
     cpu_before = gunicorn_cpu_seconds()
+    db_cpu_before = cpu_seconds(backends)
+    own_cpu_before = time.process_time()
     started = time.perf_counter()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
     cpu = gunicorn_cpu_seconds() - cpu_before
+    own_cpu = time.process_time() - own_cpu_before
+    # The server's connections opened before the run (sign-in) or during it: count both.
+    backends = sorted(set(backends) | set(postgres_backend_pids(database) if database else []))
+    db_cpu = cpu_seconds(backends) - db_cpu_before
 
     from annotate.models import Claim
 
@@ -261,6 +327,15 @@ def main() -> None:
             f" (about {os.cpu_count() or 1} / that = "
             f"{(os.cpu_count() or 1) / (cpu / total):.0f} saves/s if the server had every core)"
         )
+    if database:
+        print(
+            f"PostgreSQL CPU (the {len(backends)} server processes of {database}): "
+            f"{db_cpu:.1f} s = {db_cpu / total * 1000:.1f} ms per save"
+        )
+    print(
+        f"this load generator's CPU: {own_cpu:.1f} s = {own_cpu / total * 1000:.1f} ms per save"
+        " (it shares the cores with the server)"
+    )
     for error in errors[:10]:
         print("  error:", error)
     print("  (targets: >= 150 saves/s, p95 < 100 ms, zero errors)")

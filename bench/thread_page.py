@@ -24,6 +24,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -61,6 +62,10 @@ def main() -> None:
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         db["TEST"]["NAME"] = str(Path(tempfile.gettempdir()) / "threadlab_bench.sqlite3")
+    elif not db["TEST"].get("NAME"):
+        # A name that starts with the one given (threadlab_bench -> threadlab_bench_thread_page),
+        # not Django's test_ prefix: a shared server's databases stay in the caller's namespace.
+        db["TEST"]["NAME"] = f"{db['NAME']}_thread_page"
     # No setup_test_environment(): its instrumented template rendering copies the context on
     # every (partial) render for the test client, which a real server never does.
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -138,7 +143,13 @@ def run(args: argparse.Namespace, connection, CaptureQueriesContext) -> None:  #
             "note": "",
             "client_token": str(uuid.uuid4()),
         }
-        return client.post(create, data, HTTP_HX_REQUEST="true")
+        # Encoded as htmx sends a form (the test client would otherwise send multipart).
+        return client.post(
+            create,
+            urlencode(data),
+            content_type="application/x-www-form-urlencoded",
+            HTTP_HX_REQUEST="true",
+        )
 
     save(-1)  # warm up
     with CaptureQueriesContext(connection) as queries:
