@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -262,54 +265,172 @@ class Schema:
 class _Param:
     """Where a named parameter goes in a :class:`CompiledRead`'s parameter list."""
 
-    __slots__ = ("name",)
+    __slots__ = ("adapt", "name")
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, adapt: Callable[[Any, Any], Any] | None) -> None:
         self.name = name
+        self.adapt = adapt  # (connection, value) -> what the cursor takes; None: the value as is
+
+
+def _adapt_int(conn: Any, value: Any) -> int:
+    return int(value)
+
+
+def _adapt_datetime(conn: Any, value: datetime) -> Any:
+    return conn.ops.adapt_datetimefield_value(value)
 
 
 class CompiledRead:
-    """A read on the save path, compiled from its ORM queryset once per database and then run
-    with new ids.
+    """A read on a hot path (a save, the signed-in user), compiled from its ORM queryset once per
+    database and then run with new parameters.
 
-    Building and compiling a queryset (lookups, joins, quoting) costs a save several times what
-    the database takes to answer it, and a save runs the same few reads every time. ``build``
-    receives a stand-in integer for each parameter name (negative, so never a real id nor a
-    literal of the query); the SQL it compiles to is kept, and each run swaps the stand-ins for
-    the ids given. Rows come back as tuples, so select columns that need no conversion.
+    Building and compiling a queryset (lookups, joins, quoting) costs a request several times
+    what the database takes to answer it, and a save runs the same few reads every time.
+    ``build`` receives a stand-in for each parameter: for a name in ``names``, a negative
+    integer (never a real id nor a literal of the query); for one in ``strings``, a string no
+    one would type; for one in ``datetimes``, an unlikely instant. The SQL it compiles to is
+    kept, and each run swaps the stand-ins for the values given. Rows come back as tuples of
+    what the database sends, unless ``convert``: then each column goes through the converters
+    the ORM would apply (booleans and datetimes on SQLite, for instance).
+
+    On PostgreSQL the statement is prepared on each connection the first time it runs there:
+    later runs skip parsing and, once PostgreSQL settles on a generic plan, planning (Django
+    itself prepares nothing, to stay usable behind a transaction-mode pooler: set
+    ``DATABASE_PREPARED_STATEMENTS=0`` there: see the settings).
     """
 
     _FIRST_STAND_IN = -1_000_000_001  # inside a 32-bit integer, so no lookup treats it as overflow
+    _DATETIME_STAND_IN = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
 
-    def __init__(self, build: Callable[..., QuerySet], *names: str) -> None:
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        *names: str,
+        strings: tuple[str, ...] = (),
+        datetimes: tuple[str, ...] = (),
+        convert: bool = False,
+    ) -> None:
         self._build = build
         self._names = names
-        self._compiled: dict[tuple[str, str], tuple[str, list[Any]]] = {}
+        self._strings = strings
+        self._datetimes = datetimes
+        self._convert = convert
+        self._compiled: dict[tuple[str, str], tuple[str, list[Any], list]] = {}
 
-    def _sql(self, alias: str) -> tuple[str, list[Any]]:
+    def _sql(self, alias: str) -> tuple[str, list[Any], list]:
         key = (alias, connections[alias].vendor)
         compiled = self._compiled.get(key)
         if compiled is None:
-            stand_ins = {self._FIRST_STAND_IN - i: name for i, name in enumerate(self._names)}
-            queryset = self._build(**{name: value for value, name in stand_ins.items()})
-            sql, params = queryset.query.get_compiler(alias).as_sql()
+            conn = connections[alias]
+            stand_ins: dict[Any, Any] = {
+                self._FIRST_STAND_IN - i: name for i, name in enumerate(self._names)
+            }
+            values: dict[str, Any] = {name: value for value, name in stand_ins.items()}
+            adapters: dict[str, Any] = {name: _adapt_int for name in self._names}
+            for name in self._strings:
+                values[name] = f"\x1f{name}:{uuid.uuid4().hex}\x1f"
+                stand_ins[values[name]] = name
+            for i, name in enumerate(self._datetimes):
+                values[name] = self._DATETIME_STAND_IN + timedelta(microseconds=i)
+                stand_ins[_adapt_datetime(conn, values[name])] = name
+                adapters[name] = _adapt_datetime
+            queryset = self._build(**values)
+            compiler = queryset.query.get_compiler(alias)
+            sql, params = compiler.as_sql()
             slots = [
-                _Param(stand_ins[p]) if type(p) is int and p in stand_ins else p for p in params
+                _Param(stand_ins[p], adapters.get(stand_ins[p]))
+                if type(p) in (int, str, datetime) and p in stand_ins
+                else p
+                for p in params
             ]
             placed = {slot.name for slot in slots if isinstance(slot, _Param)}
-            assert placed == set(self._names), (
-                f"parameters not in the SQL: {placed ^ set(self._names)}"
-            )
-            compiled = self._compiled[key] = (sql, slots)
+            wanted = {*self._names, *self._strings, *self._datetimes}
+            assert placed == wanted, f"parameters not in the SQL: {placed ^ wanted}"
+            converters = []
+            if self._convert:
+                columns = [col for col, _, _ in compiler.select[: compiler.col_count]]
+                found = compiler.get_converters(columns)
+                converters = [
+                    (i, found[i][0], found[i][1]) for i in range(len(columns)) if i in found
+                ]
+            compiled = self._compiled[key] = (sql, slots, converters)
         return compiled
 
-    def rows(self, **ids: int) -> list[tuple]:
+    def rows(self, **values: Any) -> list[tuple]:
         alias = DEFAULT_DB_ALIAS
-        sql, slots = self._sql(alias)
-        params = [int(ids[s.name]) if isinstance(s, _Param) else s for s in slots]
-        with connections[alias].cursor() as cursor:
+        sql, slots, converters = self._sql(alias)
+        conn = connections[alias]
+        params = [
+            (s.adapt(conn, values[s.name]) if s.adapt else values[s.name])
+            if isinstance(s, _Param)
+            else s
+            for s in slots
+        ]
+        with _cursor(conn) as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+        if converters:
+            converted = []
+            for row in rows:
+                row = list(row)
+                for i, functions, expression in converters:
+                    for convert in functions:
+                        row[i] = convert(row[i], expression, conn)
+                converted.append(tuple(row))
+            rows = converted
+        return rows
+
+
+def _prepares(conn: Any) -> bool:
+    """Whether ``conn`` may prepare statements: PostgreSQL with a ``prepare_threshold`` (see
+    ``DATABASE_PREPARED_STATEMENTS`` in the settings); psycopg prepares none without one."""
+    return (
+        conn.vendor == "postgresql"
+        and conn.settings_dict["OPTIONS"].get("prepare_threshold") is not None
+    )
+
+
+@functools.cache
+def _preparing_cursor_class() -> type:
+    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
+        ServerBindingCursor,
+    )
+
+    class PreparingCursor(ServerBindingCursor):
+        """Binds parameters on the server and prepares the statement the first time it runs on
+        the connection (psycopg keeps up to ``prepared_max`` of them per connection)."""
+
+        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+            return super().execute(query, params, **{**kwargs, "prepare": True})
+
+    return PreparingCursor
+
+
+def _cursor(conn: Any) -> Any:
+    """A cursor on ``conn``: Django's own, or on PostgreSQL one that prepares what it runs. Either
+    way Django wraps it, so query logging, execute wrappers and error translation apply."""
+    if not _prepares(conn):
+        return conn.cursor()
+    conn.close_if_health_check_failed()
+    conn.ensure_connection()
+    with conn.wrap_database_errors:
+        raw = _preparing_cursor_class()(conn.connection)
+        _match_timezone(conn, raw)
+        return conn._prepare_cursor(raw)
+
+
+def _match_timezone(conn: Any, cursor: Any) -> None:
+    """What Django's ``create_cursor`` does for a connection whose time zone changed since it
+    opened (``override_settings(TIME_ZONE=...)``): read timestamps in the current one."""
+    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
+        TIMESTAMPTZ_OID,
+    )
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg.pq import Format
+
+    loader = conn.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+    if conn.timezone != loader.timezone:
+        register_tzloader(conn.timezone, cursor)
 
 
 def _attnames(model: type, wanted: Iterable[str]) -> list[str]:

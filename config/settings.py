@@ -132,6 +132,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    # The few reads every save and page view repeats (annotate.selectors.CompiledRead) run as
+    # prepared statements: psycopg prepares a statement only when asked (Django's own cursors
+    # bind on the client and never do), and never on its own below this many runs. Turn it off
+    # behind a pooler in transaction mode, which cannot keep them (PgBouncer before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -53,3 +53,25 @@ def test_it_serves_localhost_with_a_development_key_in_debug():
     result = load_settings(DEBUG="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("True ['localhost', '127.0.0.1', '[::1]'] False")
+
+
+def _database_options(**env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    code = "import config.settings as s; print(s.DATABASES['default'].get('OPTIONS', {}))"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean | {"DEBUG": "1"} | env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def test_it_prepares_statements_on_postgresql_unless_told_not_to():
+    url = "postgres://u@db.example:5432/threadlab"
+    assert "'prepare_threshold'" in _database_options(DATABASE_URL=url)
+    off = _database_options(DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="0")
+    assert "prepare_threshold" not in off
+    assert "prepare_threshold" not in _database_options(DATABASE_URL="sqlite:////tmp/x.sqlite3")
