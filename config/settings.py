@@ -150,6 +150,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Database sessions and the model backend, each read with one compiled query (annotate/auth.py).
+SESSION_ENGINE = "annotate.auth"
+AUTHENTICATION_BACKENDS = ["annotate.auth.ModelBackend"]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "annotate:home"
 LOGOUT_REDIRECT_URL = "login"

@@ -260,3 +260,80 @@ def test_it_refuses_a_comment_of_another_assigned_thread_in_a_crafted_form(
     response = client.post(url, _claim_data(thread, elsewhere), **HX)
     assert response.status_code == 404
     assert not Claim.objects.exists()
+
+
+# --- Who is signed in: the session and the user, read by annotate.auth ------------------------
+
+
+def _thread_status(client, thread) -> int:
+    return client.get(reverse("annotate:thread", args=[thread["article"].pk])).status_code
+
+
+def test_it_reads_the_signed_in_user_from_the_session_cookie(client, thread, alice, password):
+    assert client.login(username="alice", password=password)
+    assert _thread_status(client, thread) == 200
+    response = client.get(reverse("annotate:home"))
+    assert response.context["user"] == alice
+    assert response.context["user"].is_active and not response.context["user"].is_staff
+
+
+def test_signing_out_ends_the_session_for_every_copy_of_its_cookie(client, thread, password):
+    from django.test import Client
+
+    assert client.login(username="alice", password=password)
+    copy = Client()
+    copy.cookies["sessionid"] = client.cookies["sessionid"].value  # as a stolen copy would be
+    assert _thread_status(copy, thread) == 200
+    assert client.post(reverse("logout")).status_code == 302
+    assert _thread_status(copy, thread) == 302
+
+
+def test_an_expired_session_signs_nobody_in(client, thread, password):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    assert client.login(username="alice", password=password)
+    Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    assert _thread_status(client, thread) == 302
+
+
+def test_an_unknown_session_key_signs_nobody_in(client, thread, password):
+    client.cookies["sessionid"] = "x" * 32
+    assert _thread_status(client, thread) == 302
+
+
+def test_a_deactivated_annotator_is_signed_out(client, thread, alice, password):
+    assert client.login(username="alice", password=password)
+    alice.is_active = False
+    alice.save()
+    assert _thread_status(client, thread) == 302
+
+
+def test_a_password_change_elsewhere_ends_the_session(client, thread, alice, password):
+    assert client.login(username="alice", password=password)
+    alice.set_password("another-password-1")
+    alice.save()
+    assert _thread_status(client, thread) == 302
+
+
+def test_a_deleted_user_is_signed_out(client, thread, charlie, password):
+    from django.contrib.auth.models import User
+
+    assert client.login(username="charlie", password=password)
+    User.objects.filter(username="charlie").delete()
+    assert client.get(reverse("annotate:home")).status_code == 302
+
+
+def test_the_backend_reads_the_user_as_the_orm_does(alice):
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from annotate.auth import ModelBackend
+
+    User.objects.filter(pk=alice.pk).update(last_login=timezone.now())
+    expected = User.objects.get(pk=alice.pk)
+    read = ModelBackend().get_user(alice.pk)
+    fields = [f.attname for f in User._meta.concrete_fields]
+    assert [getattr(read, f) for f in fields] == [getattr(expected, f) for f in fields]
+    assert [type(getattr(read, f)) for f in fields] == [type(getattr(expected, f)) for f in fields]
+    assert ModelBackend().get_user(alice.pk + 1000) is None
