@@ -18,6 +18,7 @@ Rows are written as each thread arrives, so memory stays flat.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TextIO
@@ -45,10 +46,13 @@ COLUMNS = (
 )
 
 
+HEADER = ",".join(COLUMNS) + "\r\n"  # no column name needs quoting
+
+
 def write(threads: Iterable[ThreadRecord], out: TextIO) -> int:
     """Write the header and one row per claim to ``out``; return the rows written (no header)."""
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    out.write(HEADER)
     rows = 0
     for thread in threads:
         batch = thread_rows(thread)
@@ -57,7 +61,17 @@ def write(threads: Iterable[ThreadRecord], out: TextIO) -> int:
     return rows
 
 
-def thread_rows(thread: ThreadRecord) -> list[list[Any]]:
+def dumps_rows(thread: ThreadRecord) -> bytes:
+    """The rows of one thread's claims as :func:`write` writes them, in UTF-8 (b"" for none)."""
+    rows = thread_rows(thread)
+    if not rows:
+        return b""
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\r\n").writerows(rows)
+    return text.getvalue().encode("utf-8")
+
+
+def thread_rows(thread: ThreadRecord) -> list[tuple[Any, ...]]:
     """The CSV rows (without header) of one thread's claims."""
     sections = [(thread.annotations, "false"), (thread.gold, "true")]
     if not any(section and section.get("claims") for section, _ in sections):
@@ -67,41 +81,51 @@ def thread_rows(thread: ThreadRecord) -> list[list[Any]]:
         depths = compute_depths(comments)
     else:
         depths = {c.id: c.depth for c in comments}  # type: ignore[misc]
-    parents = {c.id: c.parent_id for c in comments}
-    rows: list[list[Any]] = []
+    places: dict[Any, tuple[Any, Any, Any]] = {}  # comment id -> (id, depth, parent id)
+    for c in comments:
+        depth = depths.get(c.id)
+        places[c.id] = (c.id, "" if depth is None else depth, c.parent_id or "")
+    thread_id = thread.id
+    rows: list[tuple[Any, ...]] = []
+    append = rows.append
     for section, gold in sections:
         if not section:
             continue
         for claim in section.get("claims", ()):
-            comment_id = claim.get("comment_id")
-            target = claim.get("stance_target")
+            get = claim.get
+            comment_id = get("comment_id")
+            target = get("stance_target")
             if isinstance(target, dict):
                 target = f"claim:{target.get('claim')}"
-            where: list[Any]
+            elif target is None:
+                target = ""
             if comment_id is None:
-                where = ["", "", ""]
+                where = _NOWHERE
             else:
-                depth = depths.get(comment_id)
-                where = [comment_id, "" if depth is None else depth, parents.get(comment_id) or ""]
-            rows.append(
-                [
-                    thread.id,
+                where = places.get(comment_id) or (comment_id, "", "")
+            created, updated = get("created_at"), get("updated_at")
+            append(
+                (
+                    thread_id,
                     *where,
-                    claim.get("annotator", ""),
+                    get("annotator", ""),
                     gold,
-                    claim.get("id", ""),
-                    claim.get("start", ""),
-                    claim.get("end", ""),
-                    claim.get("text", ""),
-                    claim.get("claim_type", ""),
-                    claim.get("stance", ""),
-                    target if target is not None else "",
-                    claim.get("note") or "",
-                    _time(claim.get("created_at")),
-                    _time(claim.get("updated_at")),
-                ]
+                    get("id", ""),
+                    get("start", ""),
+                    get("end", ""),
+                    get("text", ""),
+                    get("claim_type", ""),
+                    get("stance", ""),
+                    target,
+                    get("note") or "",
+                    created if type(created) is str else _time(created),
+                    updated if type(updated) is str else _time(updated),
+                )
             )
     return rows
+
+
+_NOWHERE = ("", "", "")
 
 
 def _time(value: Any) -> str:
