@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -76,13 +76,6 @@ def pseudonym(*, corpus: Corpus, name: str) -> str:
     return "anon-" + digest[:12]
 
 
-def _sort_key(c: tuple[Any, ...], position: dict[int, int]) -> tuple[Any, ...]:
-    # (gold, annotator, text's display position (article body first), start, end,
-    #  created_at, db id). created_at before the id keeps the order through an
-    # import, which inserts claims in target order rather than file order.
-    return (c[12], c[3], -1 if c[2] is None else position[c[2]], c[4], c[5], c[13], c[0])
-
-
 def corpus_threads(
     *, corpus: Corpus, pseudonymise: bool = False, chunk_size: int = _EXPORT_CHUNK
 ) -> Iterator[ThreadRecord]:
@@ -93,15 +86,15 @@ def corpus_threads(
     Python; rows come through server-side cursors (PostgreSQL) in batches, so
     one thread at a time is held. Claim ids are local: 1..n over the thread's
     annotations, then its gold, in the order (annotator, position of the text,
-    start, end). ``stance_target`` is the schema value's name or
-    ``{"claim": <local id>}``. With ``pseudonymise``, article and comment
-    authors become stable pseudonyms (annotator usernames are kept: they are
-    the labels' provenance).
+    start, end, created_at, database id). ``stance_target`` is the schema
+    value's name or ``{"claim": <local id>}``. With ``pseudonymise``, article
+    and comment authors become stable pseudonyms (annotator usernames are
+    kept: they are the labels' provenance).
     """
     label_names = dict(LabelValue.objects.filter(corpus=corpus).values_list("pk", "name"))
     salt = corpus.pseudonym_salt
     sql = _ExportSql()
-    to_datetime, to_iso, to_json = sql.to_datetime, sql.to_iso, sql.to_json
+    to_json, to_datetime = sql.to_json, datetime.fromisoformat
 
     def author_of(name: str) -> str:
         if not pseudonymise or not name:
@@ -142,41 +135,68 @@ def corpus_threads(
                 external[c_pk] = c_ext
                 append(
                     CommentRecord(
-                        id=c_ext,
-                        parent_id=None if parent_pk is None else external[parent_pk],
-                        text=text,
-                        author=author_of(c_author) if pseudonymise else c_author,
-                        created_at=to_datetime(posted_at),
-                        meta=to_json(c_meta),
-                        depth=depth,
+                        c_ext,
+                        None if parent_pk is None else external[parent_pk],
+                        text,
+                        author_of(c_author) if pseudonymise else c_author,
+                        None if posted_at is None else to_datetime(posted_at),
+                        to_json(c_meta),
+                        depth,
                     )
                 )
-            thread_claims = sorted(claims.take(pk), key=lambda c: _sort_key(c, position))
-            local = {c[1]: n for n, c in enumerate(thread_claims, start=1)}
             sections: dict[bool, dict[str, list[dict[str, Any]]]] = {
                 False: {"claims": [], "reply_labels": []},
                 True: {"claims": [], "reply_labels": []},
             }
-            for c in thread_claims:
-                target_label, target_claim = c[9], c[10]
-                sections[bool(c[12])]["claims"].append(
-                    {
-                        "id": local[c[1]],
-                        "annotator": c[3],
-                        "comment_id": None if c[2] is None else external[c[2]],
-                        "start": c[4],
-                        "end": c[5],
-                        "text": c[6],
-                        "claim_type": label_names[c[7]],
-                        "stance": label_names[c[8]],
-                        "stance_target": label_names[target_label]
-                        if target_label is not None
-                        else {"claim": local[target_claim]},
-                        "note": c[11],
-                        "created_at": to_iso(c[13]),
-                        "updated_at": to_iso(c[14]),
-                    }
+            thread_claims = claims.take(pk)
+            if thread_claims:
+                # (gold, annotator, the text's display position with the article
+                # body first, start, end, created_at, id): created_at before the id
+                # keeps the order through an import, which inserts claims in target
+                # order rather than file order. Sorted here rather than by the
+                # database: no collation to agree on, and a server-side sort of a
+                # chunk's claims costs PostgreSQL more than this costs Python.
+                at = position.get
+                thread_claims.sort(
+                    key=lambda c: (c[12], c[3], at(c[2], -1), c[4], c[5], c[13], c[1])
                 )
+                local = {c[1]: n for n, c in enumerate(thread_claims, start=1)}
+                out = {False: sections[False]["claims"], True: sections[True]["claims"]}
+                for (
+                    _,
+                    k_pk,
+                    k_comment,
+                    annotator,
+                    start,
+                    end,
+                    quote,
+                    claim_type,
+                    stance,
+                    target_label,
+                    target_claim,
+                    note,
+                    is_gold,
+                    created_at,
+                    updated_at,
+                ) in thread_claims:
+                    out[bool(is_gold)].append(
+                        {
+                            "id": local[k_pk],
+                            "annotator": annotator,
+                            "comment_id": None if k_comment is None else external[k_comment],
+                            "start": start,
+                            "end": end,
+                            "text": quote,
+                            "claim_type": label_names[claim_type],
+                            "stance": label_names[stance],
+                            "stance_target": label_names[target_label]
+                            if target_label is not None
+                            else {"claim": local[target_claim]},
+                            "note": note,
+                            "created_at": created_at,
+                            "updated_at": updated_at,
+                        }
+                    )
             for lbl in sorted(labels.take(pk), key=lambda r: (r[4], r[2], position[r[1]])):
                 sections[bool(lbl[4])]["reply_labels"].append(
                     {
@@ -202,25 +222,39 @@ def corpus_threads(
 class _ExportSql:
     """The three per-chunk export queries, as plain SQL read through (server-side) cursors.
 
-    An export reads every comment of the corpus; the ORM's per-value converters
-    cost more than the database does, so rows are read raw and only the time
-    and JSON columns converted, the way Django's backends do it (SQLite keeps
-    times as naive UTC text, PostgreSQL returns aware times; JSON arrives as text).
+    An export reads every comment and claim of the corpus; the ORM's per-value
+    converters cost more than the database does, so rows are read raw. Times
+    come as the text ``datetime.isoformat()`` writes for a UTC time, made by
+    the database ("2026-01-02T03:04:05.123456+00:00", no fraction when it is
+    zero): claims keep it as it is, comments parse it (one C call, where the
+    drivers' own time parsing runs Python code per value). JSON arrives as text
+    or decoded, depending on the driver.
     """
 
     def __init__(self) -> None:
         qn = connection.ops.quote_name
 
-        sqlite = connection.vendor == "sqlite"
+        if connection.vendor == "sqlite":
+
+            def iso(column: str) -> str:
+                # Django's SQLite backend stores naive UTC times as
+                # "YYYY-MM-DD HH:MM:SS[.ffffff]" (the fraction only when not zero).
+                return f"REPLACE(CAST({column} AS TEXT), ' ', 'T') || '+00:00'"
+
+        else:
+
+            def iso(column: str) -> str:
+                # Six digits of fraction always, then none when they are all zero.
+                fmt = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
+                return f"REPLACE(to_char({column} AT TIME ZONE 'UTC', '{fmt}'), '.000000+', '+')"
 
         def columns(model: type[Model], alias: str, *names: str) -> str:
             fields = {f.name: f for f in model._meta.concrete_fields}
             out = []
             for name in names:
                 sql = f"{alias}.{qn(fields[name].column)}"
-                if sqlite and fields[name].get_internal_type() == "DateTimeField":
-                    # As text: the sqlite3 module's own parsing of "datetime" columns is slower.
-                    sql = f"CAST({sql} AS TEXT)"
+                if fields[name].get_internal_type() == "DateTimeField":
+                    sql = iso(sql)
                 out.append(sql)
             return ", ".join(out)
 
@@ -247,14 +281,6 @@ class _ExportSql:
             f"FROM {qn(ReplyLabel._meta.db_table)} r {users}r.{qn('annotator_id')} "
             f"WHERE r.{qn('article_id')} IN ({{}}) ORDER BY r.{qn('article_id')}"
         )
-        self.to_datetime: Callable[[Any], datetime | None]
-        self.to_iso: Callable[[Any], str | None]
-        if sqlite:
-            self.to_datetime = _sqlite_datetime
-            self.to_iso = _sqlite_iso
-        else:
-            self.to_datetime = _same
-            self.to_iso = _iso
 
     @staticmethod
     def to_json(value: Any) -> Any:
@@ -280,32 +306,6 @@ def _fetch(sql: str, pks: list[int]) -> Iterator[list[tuple[Any, ...]]]:
         cursor.execute(sql.format(", ".join(["%s"] * len(pks))), pks)
         while rows := cursor.fetchmany(_FETCH_CHUNK):
             yield rows
-
-
-def _sqlite_datetime(value: datetime | str | None) -> datetime | None:
-    # Django's SQLite backend stores naive UTC times (and its connection parses
-    # "datetime" columns back into naive datetimes).
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC)
-
-
-def _sqlite_iso(value: datetime | str | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value.replace(" ", "T") + "+00:00"
-    return value.isoformat() + "+00:00"
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
 
 
 class _Rows:
@@ -335,15 +335,19 @@ class _Rows:
         return out
 
 
-def _writer(fmt: str) -> Callable[..., int]:
+def _encoder(fmt: str) -> tuple[bytes, Callable[[ThreadRecord], bytes]]:
+    """A line format's header and its encoder of one thread, both UTF-8 bytes.
+
+    The file and the stream write the same: the header, then each thread's bytes.
+    """
     if fmt == "jsonl":
         from threads.formats import jsonl
 
-        return jsonl.write
+        return b"", jsonl.dumps_line
     if fmt == "csv":
         from threads.formats import csv
 
-        return csv.write
+        return csv.HEADER.encode("utf-8"), csv.dumps_rows
     raise FormatError(f"unknown export format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}")
 
 
@@ -419,14 +423,16 @@ def corpus_export(
         else:
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
             try:
-                if fmt == "convokit":
-                    from threads.formats import convokit
+                with os.fdopen(fd, "wb") as binary:
+                    if fmt == "convokit":
+                        from threads.formats import convokit
 
-                    with os.fdopen(fd, "wb") as binary:
                         convokit.write_zip(records, binary, corpus_name=corpus.slug)
-                else:
-                    with open(fd, "w", encoding="utf-8", newline="") as text:
-                        _writer(fmt)(records, text)
+                    else:
+                        header, encode = _encoder(fmt)
+                        binary.write(header)
+                        for record in records:
+                            binary.write(encode(record))
                 os.chmod(tmp, 0o644)
                 os.replace(tmp, path)
             except BaseException:
@@ -441,28 +447,40 @@ def corpus_export_stream(
 ) -> Iterator[bytes]:
     """The export of ``corpus`` as bytes chunks: jsonl or csv (UTF-8), or ConvoKit as a zip.
 
-    For a streaming HTTP response. The writer runs in a helper thread fed one
-    record at a time, so the database stays in this thread (and its connection)
-    and memory stays flat; closing the generator stops the writer.
+    For a streaming HTTP response; memory stays flat. jsonl and csv are
+    encoded a thread at a time in this generator. The zip writer pushes
+    (zipfile writes as it pleases), so it runs in a helper thread fed one
+    record at a time; the database stays in this thread (and its connection),
+    and closing the generator stops the writer.
     """
     if fmt not in EXPORT_FORMATS:
         raise FormatError(f"unknown export format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}")
     records = corpus_threads(corpus=corpus, pseudonymise=pseudonymise)
-    if fmt == "convokit":
-        from threads.formats import convokit
+    if fmt != "convokit":
+        return _chunks(records, *_encoder(fmt))
+    from threads.formats import convokit
 
-        def write(items: Iterable[ThreadRecord], emit: Callable[[bytes], None]) -> None:
-            with _BinarySink(emit) as sink:
-                convokit.write_zip(items, sink, corpus_name=corpus.slug)
-
-    else:
-        write_text = _writer(fmt)
-
-        def write(items: Iterable[ThreadRecord], emit: Callable[[bytes], None]) -> None:
-            with _TextSink(emit) as sink:
-                write_text(items, sink)
+    def write(items: Iterable[ThreadRecord], emit: Callable[[bytes], None]) -> None:
+        with _BinarySink(emit) as sink:
+            convokit.write_zip(items, sink, corpus_name=corpus.slug)
 
     return _pump(records, write)
+
+
+def _chunks(
+    records: Iterable[ThreadRecord], header: bytes, encode: Callable[[ThreadRecord], bytes]
+) -> Iterator[bytes]:
+    """``header`` and each record's bytes, handed on in chunks of about ``_STREAM_CHUNK``."""
+    parts, size = [header], len(header)
+    for record in records:
+        data = encode(record)
+        parts.append(data)
+        size += len(data)
+        if size >= _STREAM_CHUNK:
+            yield b"".join(parts)
+            parts, size = [], 0
+    if size:
+        yield b"".join(parts)
 
 
 class _BinarySink(io.RawIOBase):
@@ -492,28 +510,6 @@ class _BinarySink(io.RawIOBase):
     def close(self) -> None:
         if not self.closed:
             self.flush()
-        super().close()
-
-
-class _TextSink(io.TextIOBase):
-    """A text stream over a :class:`_BinarySink`: what is written goes on as UTF-8 chunks."""
-
-    def __init__(self, emit: Callable[[bytes], None]) -> None:
-        self._bytes = _BinarySink(emit)
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, s: str) -> int:  # type: ignore[override]
-        self._bytes.write(s.encode("utf-8"))
-        return len(s)
-
-    def flush(self) -> None:
-        self._bytes.flush()
-
-    def close(self) -> None:
-        if not self.closed:
-            self._bytes.close()
         super().close()
 
 

@@ -7,7 +7,7 @@ import io
 import json
 import threading
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -30,6 +30,7 @@ from tests.factories import (
     UserFactory,
     label,
 )
+from threads.formats import convokit
 from threads.formats.records import FormatError
 from threads.models import Corpus
 
@@ -176,6 +177,48 @@ def test_it_exports_claim_fields_and_timestamps(labelled):
         "created_at": "2026-01-02T03:04:05.123456+00:00",
         "updated_at": "2026-01-03T03:04:05+00:00",
     }
+
+
+def test_it_writes_claim_times_as_isoformat_does_on_either_database(labelled, alice):
+    article = labelled.articles.get()
+    times = [
+        datetime(2026, 1, 2, 3, 4, 5, 5, tzinfo=UTC),  # a fraction of a few microseconds
+        datetime(2026, 1, 2, 3, 4, 5, 500000, tzinfo=UTC),
+        datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC),
+    ]
+    for n, when in enumerate(times):
+        ClaimFactory(
+            annotator=alice, article=article, start=0, end=1, note=f"t{n}", created_at=when
+        )
+
+    (line,) = export_lines(labelled)
+
+    written = {c["note"]: c["created_at"] for c in line["annotations"]["claims"]}
+    assert [written[f"t{n}"] for n in range(3)] == [t.isoformat() for t in times]
+
+
+def test_it_orders_claims_by_annotator_name_code_point_then_time_then_id(thread):
+    # Upper case before lower case, as Python compares, whatever the database's collation.
+    article = thread["article"]
+    zed, amy = UserFactory(username="Zed"), UserFactory(username="amy")
+    stamp = datetime(2026, 1, 2, tzinfo=UTC)
+    ClaimFactory(annotator=amy, article=article, note="amy")
+    ClaimFactory(annotator=zed, article=article, note="zed later", created_at=stamp)  # id first
+    ClaimFactory(annotator=zed, article=article, note="zed second", created_at=stamp)
+    ClaimFactory(
+        annotator=zed, article=article, note="zed earlier", created_at=stamp - timedelta(days=1)
+    )
+    ClaimFactory(annotator=zed, article=article, comment=thread["c1"], note="zed on c1")
+
+    (line,) = export_lines(article.corpus)
+
+    assert [c["note"] for c in line["annotations"]["claims"]] == [
+        "zed earlier",
+        "zed later",
+        "zed second",
+        "zed on c1",
+        "amy",
+    ]
 
 
 def test_it_exports_reply_labels_and_gold_apart(labelled):
@@ -393,7 +436,7 @@ def test_it_stops_the_writer_when_the_stream_is_closed(labelled, monkeypatch):
     monkeypatch.setattr(exporter, "_STREAM_CHUNK", 16)
     for n in range(20):
         ArticleFactory(corpus=labelled, external_id=f"more-{n}")
-    stream = corpus_export_stream(corpus=labelled, fmt="jsonl")
+    stream = corpus_export_stream(corpus=labelled, fmt="convokit")  # the zip's writer is a thread
 
     next(stream)
     stream.close()
@@ -402,11 +445,34 @@ def test_it_stops_the_writer_when_the_stream_is_closed(labelled, monkeypatch):
 
 
 def test_it_raises_a_writer_error_in_the_caller(labelled, monkeypatch):
-    def broken(threads, out):
+    def broken(threads, out, *, corpus_name):
         for _ in threads:
             raise ValueError("writer broke")
 
-    monkeypatch.setattr(exporter, "_writer", lambda fmt: broken)
+    monkeypatch.setattr(convokit, "write_zip", broken)
 
     with pytest.raises(ValueError, match="writer broke"):
-        b"".join(corpus_export_stream(corpus=labelled, fmt="jsonl"))
+        b"".join(corpus_export_stream(corpus=labelled, fmt="convokit"))
+
+
+def test_it_streams_jsonl_and_csv_without_a_writer_thread(labelled, monkeypatch):
+    monkeypatch.setattr(exporter, "_STREAM_CHUNK", 16)
+    for n in range(20):
+        ArticleFactory(corpus=labelled, external_id=f"more-{n}")
+    before = threading.active_count()
+
+    for fmt in ("jsonl", "csv"):
+        stream = corpus_export_stream(corpus=labelled, fmt=fmt)
+        next(stream)
+        assert threading.active_count() == before
+        stream.close()
+
+
+def test_it_streams_in_chunks_of_about_the_stream_chunk(labelled, monkeypatch):
+    monkeypatch.setattr(exporter, "_STREAM_CHUNK", 16)
+    for n in range(5):
+        ArticleFactory(corpus=labelled, external_id=f"more-{n}")
+
+    chunks = list(corpus_export_stream(corpus=labelled, fmt="jsonl"))
+
+    assert len(chunks) == 6 and all(chunk.endswith(b"\n") for chunk in chunks)
