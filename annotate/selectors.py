@@ -366,7 +366,7 @@ class CompiledRead:
             else s
             for s in slots
         ]
-        with _cursor(conn) as cursor:
+        with db_cursor(conn) as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         if converters:
@@ -406,10 +406,14 @@ def _preparing_cursor_class() -> type:
     return PreparingCursor
 
 
-def _cursor(conn: Any) -> Any:
+def db_cursor(conn: Any) -> Any:
     """A cursor on ``conn``: Django's own, or on PostgreSQL one that prepares what it runs. Either
-    way Django wraps it, so query logging, execute wrappers and error translation apply."""
-    if not _prepares(conn):
+    way Django wraps it, so execute wrappers and error translation apply.
+
+    Not while queries are logged (``DEBUG``, ``CaptureQueriesContext``): Django's log reads the
+    SQL with its parameters from a client-side cursor, and has nothing to show of a prepared one.
+    """
+    if not _prepares(conn) or conn.queries_logged:
         return conn.cursor()
     conn.close_if_health_check_failed()
     conn.ensure_connection()
