@@ -8,6 +8,8 @@ stack, no network) and a researcher's token:
 
 - the claims list, a page of 100: --pages requests following the ``next``
   links from the first page, median and p95, and its query count;
+- each export (jsonl, csv) by the command's function, ``corpus_export`` to a
+  file: seconds, CPU seconds, claims/s and peak RSS (a fresh process each);
 - each export (jsonl, csv; convokit with --convokit) streamed through
   GET /api/v1/corpora/{slug}/export/: seconds, claims/s, MB, and the peak RSS
   of the process serving it (one fresh process per format).
@@ -16,8 +18,10 @@ Run:  .venv/bin/python bench/api.py --claims 100000 --comments 10000
       .venv/bin/python bench/api.py --claims 1000000 --comments 100000
       DATABASE_URL=postgres://postgres@127.0.0.1:5432/x .venv/bin/python bench/api.py ...
       (PostgreSQL: the database ``threadlab_api_bench`` on that server is dropped and made anew)
-Add --reuse to measure an existing bench database again without rebuilding it.
-Targets (issue 4): claims list median < 50 ms; export via the API >= 20,000 claims/s;
+Add --reuse to measure an existing bench database again without rebuilding it, --no-list
+to time only the exports, --pg-database / --sqlite-path to keep a bench database apart.
+Targets (issue 4): claims list median < 50 ms; export by the command >= 50,000 claims/s,
+via the API >= 20,000 claims/s;
 peak RSS < 200 MB at 1,000,000 claims over 100,000 comments.
 """
 
@@ -58,22 +62,22 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def database_url(reuse: bool) -> str:
+def database_url(reuse: bool, sqlite_path: Path, pg_db: str) -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        SQLITE_PATH.parent.mkdir(exist_ok=True)
+        sqlite_path.parent.mkdir(exist_ok=True)
         if not reuse:
             for suffix in ("", "-wal", "-shm"):
-                Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{SQLITE_PATH}"
+                Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{sqlite_path}"
     import psycopg
 
     base, _, _ = url.rpartition("/")
     if not reuse:
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {PG_DB}")
-    return f"{base}/{PG_DB}"
+            conn.execute(f'DROP DATABASE IF EXISTS "{pg_db}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{pg_db}"')
+    return f"{base}/{pg_db}"
 
 
 def build(claims: int, comments: int) -> None:
@@ -292,6 +296,29 @@ def measure_direct(fmt: str) -> dict:
     }
 
 
+def measure_command(fmt: str) -> dict:
+    """The export command's work: ``corpus_export`` to a file (what ``export_corpus`` runs)."""
+    client()
+    import tempfile
+
+    from annotate.exchange import corpus_export
+    from threads.models import Corpus
+
+    corpus = Corpus.objects.get(slug=SLUG)
+    with tempfile.TemporaryDirectory(prefix="threadlab-api-bench-") as tmp:
+        cpu = time.process_time()
+        summary = corpus_export(corpus=corpus, fmt=fmt, path=Path(tmp) / f"export.{fmt}")
+        cpu = time.process_time() - cpu
+        size = (Path(tmp) / f"export.{fmt}").stat().st_size
+    return {
+        "seconds": summary.seconds,
+        "cpu": cpu,
+        "claims": summary.claims,
+        "mb": size / 1e6,
+        "rss_mb": peak_rss_mb(),
+    }
+
+
 def child(args: list[str]) -> dict:
     """Run one measurement in a fresh process (so its peak RSS is its own)."""
     done = subprocess.run(
@@ -312,6 +339,16 @@ def main() -> None:
         "--direct", action="store_true", help="also time each export without the API, to compare"
     )
     parser.add_argument("--reuse", action="store_true", help="measure the existing database")
+    parser.add_argument("--no-list", action="store_true", help="skip the claims list")
+    parser.add_argument(
+        "--pg-database", default=PG_DB, help=f"PostgreSQL bench database (default: {PG_DB})"
+    )
+    parser.add_argument(
+        "--sqlite-path",
+        type=Path,
+        default=SQLITE_PATH,
+        help="SQLite bench database file (default: var/bench_api.sqlite3)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -321,22 +358,34 @@ def main() -> None:
             result = measure_list(int(args.child[1]))
         elif what == "direct":
             result = measure_direct(args.child[1])
+        elif what == "command":
+            result = measure_command(args.child[1])
         else:
             result = measure_export(what)
         print(json.dumps(result))
         return
 
-    os.environ["DATABASE_URL"] = database_url(args.reuse)
+    os.environ["DATABASE_URL"] = database_url(args.reuse, args.sqlite_path, args.pg_database)
     if not args.reuse:
         build(args.claims, args.comments)
 
-    listing = child(["--child", "list", str(args.pages)])
-    print(
-        f"claims list, page of 100: {args.pages} pages, median {listing['median_ms']:.1f} ms, "
-        f"p95 {listing['p95_ms']:.1f} ms, {listing['queries']} queries; filtered "
-        f"(stance, corpus) median {listing['filtered_median_ms']:.1f} ms  (target: median < 50 ms)"
-    )
+    listing = None if args.no_list else child(["--child", "list", str(args.pages)])
+    if listing:
+        print(
+            f"claims list, page of 100: {args.pages} pages, median {listing['median_ms']:.1f} ms,"
+            f" p95 {listing['p95_ms']:.1f} ms, {listing['queries']} queries; filtered (stance,"
+            f" corpus) median {listing['filtered_median_ms']:.1f} ms  (target: median < 50 ms)"
+        )
     formats = ["jsonl", "csv"] + (["convokit"] if args.convokit else [])
+    for fmt in ("jsonl", "csv"):
+        r = child(["--child", "command", fmt])
+        print(
+            f"export {fmt} by the command (corpus_export to a file): {r['claims']:,} claims in "
+            f"{r['seconds']:.1f} s (cpu {r['cpu']:.1f} s) = {r['claims'] / r['seconds']:,.0f} "
+            f"claims/s, {r['mb']:.0f} MB, peak RSS {r['rss_mb']:.0f} MB  "
+            "(target: >= 50,000 claims/s)",
+            flush=True,
+        )
     for fmt in formats:
         r = child(["--child", fmt])
         print(
