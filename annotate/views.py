@@ -21,7 +21,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
@@ -253,12 +252,7 @@ def _saved_response(
     text = workspace_text(annotator=request.user, article=article, comment=comment, schema=schema)
     labelled, total = assignment_progress(assignment=assignment)
     html = saved_html(
-        text=text,
-        article_id=article.pk,
-        assignment=assignment,
-        labelled=labelled,
-        total=total,
-        csrf_input=csrf_input(request),
+        text=text, article_id=article.pk, assignment=assignment, labelled=labelled, total=total
     )
     return HttpResponse(html)
 

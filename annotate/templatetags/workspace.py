@@ -171,6 +171,21 @@ def comment_list_html(
     return "".join(parts)
 
 
+def progress_html(*, assignment: Assignment, labelled: int, total: int, oob: bool = False) -> str:
+    """The progress bar and the count and status under it (in the status panel)."""
+    ratio = round(labelled / (total or 1) * 100)  # as {% widthratio %} rounds
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return (
+        f'<div class="progress" id="progress-bar"{swap} role="progressbar" aria-valuemin="0" '
+        f'aria-valuemax="{total}" aria-valuenow="{labelled}"><span style="width:{ratio}%">'
+        "</span></div>\n"
+        f'  <p class="progress-text" id="progress-text"{swap}><b id="progress-count">'
+        f"{labelled} / {total}</b> comments labelled · "
+        f'<span class="badge st-{_e(assignment.status)}" id="assignment-status">'
+        f"{_e(assignment.get_status_display())}</span></p>"
+    )
+
+
 def status_html(
     *,
     article_id: int,
@@ -180,8 +195,8 @@ def status_html(
     csrf_input: str,
     oob: bool = False,
 ) -> str:
-    """The progress and status panel (the page's side panel, and out of band after a save)."""
-    ratio = round(labelled / (total or 1) * 100)  # as {% widthratio %} rounds
+    """The progress and status panel (the page's side panel, and out of band after a reply
+    label)."""
     url = reverse("annotate:assignment-status", args=[article_id])
     if assignment.status == AssignmentStatus.DONE:
         action = (
@@ -197,12 +212,8 @@ def status_html(
     swap = ' hx-swap-oob="true"' if oob else ""
     return (
         f'<section class="card status" id="status"{swap}>\n'
-        "  <h2>Progress</h2>\n"
-        f'  <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="{total}" '
-        f'aria-valuenow="{labelled}"><span style="width:{ratio}%"></span></div>\n'
-        f'  <p class="progress-text"><b id="progress-count">{labelled} / {total}</b> comments '
-        f'labelled · <span class="badge st-{_e(assignment.status)}" id="assignment-status">'
-        f"{_e(assignment.get_status_display())}</span></p>\n"
+        "  <h2>Progress</h2>\n  "
+        f"{progress_html(assignment=assignment, labelled=labelled, total=total)}\n"
         f'  <form hx-post="{url}" hx-target="#status" hx-swap="outerHTML" method="post" '
         f'action="{url}">{csrf_input}\n    {action}\n  </form>\n</section>'
     )
@@ -215,27 +226,18 @@ _CLOSED_EDITOR = (
 
 
 def saved_html(
-    *,
-    text: TextView,
-    article_id: int,
-    assignment: Assignment,
-    labelled: int,
-    total: int,
-    csrf_input: str,
+    *, text: TextView, article_id: int, assignment: Assignment, labelled: int, total: int
 ) -> str:
     """What a claim save returns: the text with its claims, and, out of band, a closed editor
-    and the progress. Built here rather than by the template engine, as every save returns it."""
+    and the progress. Built here rather than by the template engine, as every save returns it.
+
+    Only the progress part of the status panel: its form (mark done, or reopen) is the same
+    before and after a claim is saved, and leaving it out spares a fresh CSRF token a save.
+    """
     return (
         text_block_html(text, edit_base=_edit_base(article_id))
         + _CLOSED_EDITOR
-        + status_html(
-            article_id=article_id,
-            assignment=assignment,
-            labelled=labelled,
-            total=total,
-            csrf_input=csrf_input,
-            oob=True,
-        )
+        + progress_html(assignment=assignment, labelled=labelled, total=total, oob=True)
     )
 
 

@@ -282,6 +282,17 @@ def test_it_saves_a_claim_and_returns_the_text_with_its_highlight(as_alice, thre
     assert "1 / 4" in body  # the progress, out of band
 
 
+def test_it_swaps_only_the_progress_of_the_status_panel_after_a_save(as_alice, thread):
+    page = as_alice.get(reverse("annotate:thread", args=[thread["article"].pk])).content.decode()
+    assert 'id="progress-bar"' in page and 'id="progress-text"' in page and "mark-done" in page
+    response = as_alice.post(_create_url(thread), _claim_post(thread, thread["c1"], 6, 15), **HX)
+    body = response.content.decode()
+    assert 'id="progress-bar" hx-swap-oob="true"' in body
+    assert 'id="progress-text" hx-swap-oob="true"' in body
+    # The panel's form does not change with a claim, so it is not sent again (nor a token).
+    assert 'id="status"' not in body and "csrfmiddlewaretoken" not in body
+
+
 def test_it_shows_the_thread_in_progress_after_its_first_claim(as_alice, thread):
     response = as_alice.post(_create_url(thread), _claim_post(thread, thread["c1"], 6, 15), **HX)
     body = response.content.decode()
