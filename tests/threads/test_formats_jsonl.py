@@ -471,3 +471,17 @@ def test_it_does_not_change_the_records_it_writes():
     before = copy.deepcopy(thread)
     write_text([thread])
     assert thread == before
+
+
+def test_it_reads_an_integer_past_64_bits_as_json_does():
+    # orjson refuses it; the reader falls back to json rather than refuse the file.
+    line = json.dumps({"id": "t", "title": "T", "body": "B", "meta": {"n": 2**70}, "comments": []})
+
+    record = jsonl.parse_line(line.encode(), file="f.jsonl", line=1)
+
+    assert record.meta == {"n": 2**70}
+
+
+def test_it_names_the_column_of_invalid_json():
+    with pytest.raises(FormatError, match="invalid JSON: Expecting ',' delimiter at column 12"):
+        jsonl.parse_line(b'{"id": "t" "title": "T"}\n', file="f.jsonl", line=3)
