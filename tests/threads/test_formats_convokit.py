@@ -234,6 +234,39 @@ def test_it_prefixes_comment_utterance_ids_with_the_thread_id(tmp_path):
     assert lines[1]["meta"]["threadlab_id"] == "c2"
 
 
+def slashed_threads() -> list[ThreadRecord]:
+    # Joined naively, "a" + "b/c" and "a/b" + "c" would both be "a/b/c", and comment "b"
+    # of "a" would be "a/b", the article of thread "a/b".
+    from threads.formats.records import CommentRecord
+
+    def thread(tid: str, *cids: str) -> ThreadRecord:
+        comments = [CommentRecord(id=c, parent_id=None, text=f"on {tid}") for c in cids]
+        return ThreadRecord(id=tid, title=tid, body="body", comments=comments)
+
+    return [thread("a", "b/c", "b"), thread("a/b", "c"), thread("100%", "x")]
+
+
+def test_it_keeps_utterance_ids_apart_when_thread_ids_hold_a_slash(tmp_path):
+    convokit.write(slashed_threads(), tmp_path / "c", corpus_name="s")
+    ids = [u["id"] for u in utterances_of(tmp_path / "c")]
+
+    assert len(ids) == len(set(ids)) == 7
+    assert "a%2Fb/c" in ids and "100%25/x" in ids
+
+
+def test_it_reads_back_thread_ids_that_hold_a_slash(tmp_path):
+    convokit.write(slashed_threads(), tmp_path / "c", corpus_name="s")
+
+    threads = by_id(read_threads(tmp_path / "c"))
+
+    assert {tid: [c.id for c in t.comments] for tid, t in threads.items()} == {
+        "a": ["b/c", "b"],
+        "a/b": ["c"],
+        "100%": ["x"],
+    }
+    assert threads["a/b"].meta == {}
+
+
 def test_it_puts_labels_in_each_utterance_meta(tmp_path):
     lines = {u["id"]: u for u in utterances_of(written(tmp_path))}
     article = lines["russia-israel"]["meta"]
@@ -346,3 +379,12 @@ def test_it_writes_a_valid_zip_to_an_unseekable_stream(tmp_path):
         written(tmp_path / "plain") / "utterances.jsonl"
     ).read_bytes()
     assert sorted(t.id for t in convokit.read(folder)) == ["1042", "russia-israel"]
+
+
+def test_it_dates_every_zip_entry_now(tmp_path):
+    out = io.BytesIO()
+    convokit.write_zip(jsonl.read(JSONL_SAMPLE), out, corpus_name="demo")
+
+    years = {info.date_time[0] for info in zipfile.ZipFile(out).infolist()}
+
+    assert years == {datetime.now().year}

@@ -33,7 +33,10 @@ Utterance ids: the article's utterance id is the thread's external id (so it
 equals ``conversation_id``); a comment's is ``"<thread id>/<comment id>"``,
 always, because ConvoKit needs ids unique across the corpus and comment ids are
 only unique within a thread. The comment's own id is kept in
-``meta["threadlab_id"]`` and reading restores it.
+``meta["threadlab_id"]`` and reading restores it. A thread id holding "/" or
+"%" has them written as "%2F" and "%25" in utterance and conversation ids (so
+thread "a" with comment "b/c" and thread "a/b" with comment "c" stay apart),
+and the article utterance's ``meta["threadlab_id"]`` keeps the thread's own id.
 
 Conversation meta: ``title`` and ``url``. The article utterance's meta is the
 thread's meta. Labels go in each utterance's meta, as the plain dicts of the
@@ -47,6 +50,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -231,7 +235,8 @@ def _thread(
     article_line, (_, speaker, _, _, created_at, body, article_meta) = article
     article_meta = dict(article_meta)
     labels = {key: article_meta.pop(key, None) for key in _LABEL_KEYS}
-    article_meta.pop(K_ID, None)
+    own_id = article_meta.pop(K_ID, None)  # set when the utterance ids escape the thread id
+    thread_id = own_id if type(own_id) is str and own_id else conversation_id
     conversation_meta = dict(conversation_meta or {})
     title = conversation_meta.pop("title", None)
     url = conversation_meta.pop("url", None)
@@ -240,7 +245,7 @@ def _thread(
     if type(title) is not str or not title.strip():
         title = next((line.strip() for line in body.splitlines() if line.strip()), "")
     if not title:
-        title = f"Conversation {conversation_id}"
+        title = f"Conversation {thread_id}"
 
     # The comment id of each utterance of this conversation.
     comment_id_of: dict[str, str] = {}
@@ -305,7 +310,7 @@ def _thread(
         )
 
     thread = ThreadRecord(
-        id=conversation_id,
+        id=thread_id,
         title=title,
         body=body,
         author=speaker,
@@ -350,6 +355,13 @@ class ZipSink(Protocol):
     def close(self) -> None: ...
 
 
+def _utterance_thread_id(thread_id: str) -> str:
+    """The thread id as utterance ids carry it: without "/", so the first "/" ends it."""
+    if "/" not in thread_id and "%" not in thread_id:
+        return thread_id
+    return thread_id.replace("%", "%25").replace("/", "%2F")
+
+
 class _Dump:
     """What the small files need, gathered while utterances stream out."""
 
@@ -364,7 +376,7 @@ class _Dump:
     def lines(self, thread: ThreadRecord) -> Iterator[str]:
         """The utterances.jsonl lines of one thread: the article first, then its comments."""
         self.threads += 1
-        tid = thread.id
+        tid = _utterance_thread_id(thread.id)
         conversation_meta = {"title": thread.title, "url": thread.url or ""}
         self.conversations[tid] = conversation_meta
         self.conversation_types.note(conversation_meta)
@@ -387,6 +399,8 @@ class _Dump:
 
         encode = _encode
         article_meta = {**(thread.meta or {}), **_label_meta(by_text.get(None))}
+        if tid != thread.id:
+            article_meta[K_ID] = thread.id
         yield (
             encode(
                 self._utterance(
@@ -536,7 +550,10 @@ def write_zip(threads: Iterable[ThreadRecord], out: ZipSink, *, corpus_name: str
     """
     dump = _Dump(corpus_name)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        with archive.open(f"{corpus_name}/{UTTERANCES}", "w", force_zip64=True) as entry:
+        # A ZipInfo, not a bare name: archive.open() would date the entry 1980-01-01.
+        info = zipfile.ZipInfo(f"{corpus_name}/{UTTERANCES}", date_time=time.localtime()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(info, "w", force_zip64=True) as entry:
             buffer = io.StringIO()
             size = 0
             for thread in threads:
