@@ -45,7 +45,8 @@ format: $(STAMP)
 # Needs SECRET_KEY and DATABASE_URL (and ALLOWED_HOSTS) in the environment.
 # Threaded workers (gthread) let a worker serve another request while one waits on the
 # database: with 8 annotators saving at once on PostgreSQL, 2 x 4 threads served about twice
-# the saves/s of 2 sync workers (bench/annotate_save.py). GUNICORN_THREADS=1 for sync-like.
+# the saves/s of 2 sync workers (bench/annotate_save.py), as many as 3 x 3 and more than 4 x 2
+# or 2 x 8 (which cost more CPU a save). GUNICORN_THREADS=1 for sync-like.
 serve: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py migrate --noinput
