@@ -107,7 +107,7 @@ class _Insert:
     def save(self, obj: models.Model) -> None:
         assert obj._state.adding and obj.pk is None, "only new rows"
         alias = DEFAULT_DB_ALIAS
-        obj._prepare_related_fields_for_save(operation_name="save")
+        obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
         signals.pre_save.send(
             sender=self.model, instance=obj, raw=False, using=alias, update_fields=None
         )
