@@ -264,7 +264,6 @@ def test_it_keeps_claim_timestamps_from_the_file(tmp_path):
     assert c.updated_at == datetime(2026, 1, 3, 3, 4, 5, tzinfo=UTC)
 
 
-
 @pytest.mark.parametrize(
     ("written", "expected"),
     [
@@ -284,6 +283,7 @@ def test_it_reads_each_form_of_a_claim_time_as_the_same_instant(tmp_path, writte
     c = Claim.objects.get()
     assert (c.created_at, c.updated_at) == (expected, expected)
     assert Claim.objects.filter(created_at=expected).count() == 1  # stored as Django stores it
+
 
 def test_it_counts_offsets_in_code_points(tmp_path):
     record = thread("t1")
