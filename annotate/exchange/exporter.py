@@ -417,6 +417,7 @@ def corpus_export(
                 convokit.write(records, partial, corpus_name=corpus.slug)
                 if path.exists():
                     shutil.rmtree(path)
+                partial.chmod(0o755)  # mkdtemp makes it private; the files in it are 0644
                 partial.rename(path)
             finally:
                 shutil.rmtree(partial, ignore_errors=True)

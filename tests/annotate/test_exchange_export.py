@@ -398,6 +398,12 @@ def test_it_writes_a_convokit_folder(labelled, tmp_path):
     assert summary.threads == 1
 
 
+def test_it_leaves_a_convokit_folder_readable_by_others(labelled, tmp_path):
+    corpus_export(corpus=labelled, fmt="convokit", path=tmp_path / "demo-corpus")
+
+    assert (tmp_path / "demo-corpus").stat().st_mode & 0o777 == 0o755
+
+
 def test_it_replaces_an_earlier_convokit_export(labelled, tmp_path):
     corpus_export(corpus=labelled, fmt="convokit", path=tmp_path / "ck")
 
