@@ -369,7 +369,7 @@ class _Importer:
             raise error(f"{section} claims must be a list")
         # The codec's check_labels has checked each claim's fields, span, quote and
         # id; what is left needs the corpus: its schema, skipped orphans, the tree.
-        now = timezone.now()
+        now = timezone.now().isoformat()  # as text, like most times in a file (_timestamp)
         by_id: dict[Any, _Claim] = {}
         dropped: set[Any] = set()
         labels = self.labels
@@ -469,7 +469,7 @@ class _Importer:
         section = "gold" if is_gold else "annotations"
         if not isinstance(items, list):
             raise error(f"{section} reply labels must be a list")
-        now = timezone.now()
+        now = timezone.now().isoformat()  # as text, like most times in a file (_timestamp)
         seen: set[tuple[str, str]] = set()
         labels = []
         for item in items:

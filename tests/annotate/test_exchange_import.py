@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from annotate.exchange import importer, threads_import, threads_import_upload
 from annotate.models import Claim, ReplyLabel
@@ -283,6 +284,21 @@ def test_it_reads_each_form_of_a_claim_time_as_the_same_instant(tmp_path, writte
     c = Claim.objects.get()
     assert (c.created_at, c.updated_at) == (expected, expected)
     assert Claim.objects.filter(created_at=expected).count() == 1  # stored as Django stores it
+
+
+def test_it_dates_labels_without_times_at_the_import(tmp_path):
+    record = thread("t1", comments=[{"id": "c1", "parent_id": None, "text": "Yes"}])
+    record["annotations"] = annotated(
+        claims=[claim(1, created_at=None, updated_at=None)],
+        reply_labels=[{"annotator": "alice", "comment_id": "c1", "label": "support"}],
+    )
+    before = timezone.now()
+    threads_import(corpus_slug="c", paths=[write_jsonl(tmp_path / "a.jsonl", record)])
+
+    c, r = Claim.objects.get(), ReplyLabel.objects.get()
+    assert before <= c.created_at == c.updated_at <= timezone.now()
+    assert before <= r.created_at == r.updated_at <= timezone.now()
+    assert Claim.objects.filter(created_at__gte=before).count() == 1  # stored as Django does
 
 
 def test_it_counts_offsets_in_code_points(tmp_path):
