@@ -145,7 +145,9 @@ class Claim(models.Model):
     # No index of its own on article, claim_type, stance, stance_target: the
     # (article, annotator) index serves the article, and nothing looks claims up
     # by label value but the rare deletion of a value. Every index is written on
-    # every save and import.
+    # every save and import. The label values are checked by triggers, not
+    # foreign keys (migration 0006): a value of the claim's corpus and of the
+    # right kind, and never deleted while in use.
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="claims", db_index=False
     )
@@ -156,10 +158,10 @@ class Claim(models.Model):
     end = models.PositiveIntegerField()
     quote = models.TextField()
     claim_type = models.ForeignKey(
-        LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False
+        LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     stance = models.ForeignKey(
-        LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False
+        LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     stance_target = models.ForeignKey(
         LabelValue,
@@ -168,6 +170,7 @@ class Claim(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     target_claim = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="attacked_by"
@@ -218,8 +221,8 @@ class ReplyLabel(models.Model):
         Article, on_delete=models.CASCADE, related_name="reply_labels", db_index=False
     )
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reply_labels")
-    label = models.ForeignKey(
-        LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False
+    label = models.ForeignKey(  # checked by a trigger, as a claim's label values are
+        LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     is_gold = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)

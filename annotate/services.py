@@ -700,9 +700,13 @@ def label_values_in_use(*, ids: Iterable[int]) -> set[int]:
     used: set[int] = set()
     for field in ("claim_type", "stance", "stance_target"):
         used.update(
-            Claim.objects.filter(**{f"{field}_id__in": ids}).values_list(f"{field}_id", flat=True)
+            Claim.objects.filter(**{f"{field}_id__in": ids})
+            .values_list(f"{field}_id", flat=True)
+            .distinct()  # a value, not each of the claims that carry it
         )
-    used.update(ReplyLabel.objects.filter(label_id__in=ids).values_list("label_id", flat=True))
+    used.update(
+        ReplyLabel.objects.filter(label_id__in=ids).values_list("label_id", flat=True).distinct()
+    )
     return used
 
 

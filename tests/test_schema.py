@@ -10,8 +10,8 @@ pytestmark = pytest.mark.django_db
 # Table -> the trigger checks on it (threads.db: "<rule>_ins" and "<rule>_upd").
 TRIGGERS = {
     "threads_comment": {"threads_comment_parent"},
-    "annotate_claim": {"annotate_claim_comment", "annotate_claim_target"},
-    "annotate_replylabel": {"annotate_replylabel_comment"},
+    "annotate_claim": {"annotate_claim_comment", "annotate_claim_target", "annotate_claim_labels"},
+    "annotate_replylabel": {"annotate_replylabel_comment", "annotate_replylabel_label"},
 }
 
 
@@ -34,6 +34,13 @@ def test_every_cross_row_check_survives_the_migrations(table):
     # A migration that rebuilds a SQLite table (AlterField does) drops its triggers.
     expected = {f"{rule}_{op}" for rule in TRIGGERS[table] for op in ("ins", "upd")}
     assert _triggers(table) == expected
+
+
+def test_label_values_in_use_are_guarded_by_triggers():
+    assert _triggers("annotate_labelvalue") == {
+        "annotate_labelvalue_in_use_del",
+        "annotate_labelvalue_in_use_upd",
+    }
 
 
 def test_claims_are_indexed_for_the_reads_that_need_it():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from tests.factories import (
     ArticleFactory,
@@ -91,3 +91,75 @@ def test_it_refuses_a_reply_label_on_a_comment_of_another_article(article):
     other = CommentFactory(article=ArticleFactory(corpus=article.corpus))
     with pytest.raises(IntegrityError), transaction.atomic():
         ReplyLabelFactory(comment=other, article=article)
+
+
+def _label_of(corpus, kind: str, name: str):
+    from tests.factories import label
+
+    return label(corpus, kind, name)
+
+
+def test_it_refuses_a_claim_whose_stance_is_a_claim_type(article):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClaimFactory(article=article, stance=_label_of(article.corpus, "claim_type", "claim"))
+
+
+def test_it_refuses_a_claim_labelled_with_another_corpus_value(article):
+    other = ArticleFactory().corpus
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClaimFactory(article=article, claim_type=_label_of(other, "claim_type", "claim"))
+
+
+def test_it_refuses_a_stance_target_of_another_kind(article):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClaimFactory(article=article, stance_target=_label_of(article.corpus, "stance", "support"))
+
+
+def test_it_refuses_a_reply_label_with_a_stance_value(article):
+    comment = CommentFactory(article=article)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReplyLabelFactory(comment=comment, label=_label_of(article.corpus, "stance", "support"))
+
+
+def _raw(sql: str, params: list) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_it_refuses_deleting_a_label_value_in_use(article):
+    claim = ClaimFactory(article=article)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _raw("DELETE FROM annotate_labelvalue WHERE id = %s", [claim.stance_id])
+
+
+def test_it_refuses_moving_a_label_value_in_use_to_another_kind(article):
+    comment = CommentFactory(article=article)
+    reply = ReplyLabelFactory(comment=comment)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _raw("UPDATE annotate_labelvalue SET kind = 'stance' WHERE id = %s", [reply.label_id])
+
+
+def test_it_lets_a_label_value_in_use_be_renamed_and_retired(article):
+    claim = ClaimFactory(article=article)
+    _raw(
+        "UPDATE annotate_labelvalue SET name = 'backs', retired = %s WHERE id = %s",
+        [True, claim.stance_id],
+    )
+    claim.stance.refresh_from_db()
+    assert (claim.stance.name, claim.stance.retired) == ("backs", True)
+
+
+def test_it_lets_an_unused_label_value_be_deleted(article):
+    value = _label_of(article.corpus, "stance", "neutral")
+    _raw("DELETE FROM annotate_labelvalue WHERE id = %s", [value.pk])
+    assert not type(value).objects.filter(pk=value.pk).exists()
+
+
+def test_deleting_an_unlabelled_corpus_takes_its_schema_with_it(article):
+    CommentFactory(article=article)
+    ClaimFactory(article=ArticleFactory())  # another corpus's labels do not hold it back
+    corpus = article.corpus
+
+    corpus.delete()
+
+    assert not type(corpus).objects.filter(pk=corpus.pk).exists()
