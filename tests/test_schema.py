@@ -37,10 +37,11 @@ def test_every_cross_row_check_survives_the_migrations(table):
 
 
 def test_label_values_in_use_are_guarded_by_triggers():
-    assert _triggers("annotate_labelvalue") == {
-        "annotate_labelvalue_in_use_del",
-        "annotate_labelvalue_in_use_upd",
-    }
+    # SQLite keeps its foreign keys to label values, which refuse the deletion.
+    expected = {"annotate_labelvalue_in_use_upd"}
+    if connection.vendor == "postgresql":
+        expected.add("annotate_labelvalue_in_use_del")
+    assert _triggers("annotate_labelvalue") == expected
 
 
 def test_claims_are_indexed_for_the_reads_that_need_it():

@@ -130,6 +130,7 @@ def test_it_refuses_deleting_a_label_value_in_use(article):
     claim = ClaimFactory(article=article)
     with pytest.raises(IntegrityError), transaction.atomic():
         _raw("DELETE FROM annotate_labelvalue WHERE id = %s", [claim.stance_id])
+        connection.check_constraints()  # SQLite checks its foreign keys at commit
 
 
 def test_it_refuses_moving_a_label_value_in_use_to_another_kind(article):
