@@ -133,8 +133,14 @@
   document.body.addEventListener("htmx:afterSwap", (event) => {
     const editor = editorEl();
     if (event.detail.target === editor) {
-      if (editor.innerHTML.trim()) placeEditor();
-      else editor.hidden = true;
+      // htmx wires up swapped-in content only when it settles, some 20 ms on: until then
+      // Enter in the form would post it as a plain form and reload the page. Wire it now.
+      if (editor.innerHTML.trim()) {
+        htmx.process(editor);
+        placeEditor();
+      } else {
+        editor.hidden = true;
+      }
     }
   });
 

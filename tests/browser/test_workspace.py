@@ -239,6 +239,7 @@ def test_it_labels_a_claim_with_the_keyboard_alone(page, emoji_thread):
     article, comment = emoji_thread["article"], emoji_thread["comment"]
     sign_in(page)
     page.goto(f"/threads/{article.pk}/")
+    page.evaluate("window.notReloaded = true")
     for _ in range(3):  # the article, the top-level comment, its reply
         page.keyboard.press("j")
     expect(page.locator(f"#c{comment.pk}")).to_have_class(re.compile("current"))
@@ -255,8 +256,10 @@ def test_it_labels_a_claim_with_the_keyboard_alone(page, emoji_thread):
     expected = comment.text[1:-5].rstrip()  # white space at the edges is left out
     assert claim.quote == expected
     assert (claim.start, claim.end) == (1, 1 + len(expected))
+    expect(page.locator("#editor")).to_be_hidden()  # the form has closed: on to the next key
     page.keyboard.press("2")  # and a reply label on the same comment
     expect(page.locator(f"#rl-{comment.pk} .rlb.on")).to_have_text("deny")
+    assert page.evaluate("window.notReloaded")  # all of it without a page load
 
 
 def test_it_collapses_and_expands_a_subtree(page, emoji_thread):
