@@ -1,6 +1,6 @@
-# The claim and reply-label checks keep their plans for the session again, planned
-# with sequential scans off (see threads.db): planning them for every statement
-# cost each claim save more than the checks.
+# The claim and reply-label checks keep their plans for the session for small
+# statements, planned with sequential scans off, and plan bulk ones afresh (see
+# threads.db): planning them for every statement cost each save more than the checks.
 from importlib import import_module
 
 from django.db import migrations

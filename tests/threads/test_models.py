@@ -73,3 +73,24 @@ def test_it_keeps_non_bmp_text_exactly(article):
     comment.refresh_from_db()
     assert comment.text == text
     assert comment.text[7] == "😀"
+
+
+def test_it_refuses_a_bad_reply_among_many_written_at_once(article):
+    # PostgreSQL checks a statement of 100 rows or more with a plan of its own.
+    parent = CommentFactory(article=article)
+    rows = [
+        Comment(article=article, parent=parent, external_id=f"r{n}", depth=1, position=100 + n)
+        for n in range(150)
+    ]
+    rows[120].depth = 2  # skips a level
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Comment.objects.bulk_create(rows)
+
+
+def test_it_accepts_many_good_replies_written_at_once(article):
+    parent = CommentFactory(article=article)
+    rows = [
+        Comment(article=article, parent=parent, external_id=f"r{n}", depth=1, position=100 + n)
+        for n in range(150)
+    ]
+    assert len(Comment.objects.bulk_create(rows)) == 150

@@ -1,6 +1,6 @@
-# The comment-tree check keeps its plan for the session again, planned with
-# sequential scans off (see threads.db): planning it for every statement cost
-# each single-row write more than the check.
+# The comment-tree check keeps its plan for the session for small statements,
+# planned with sequential scans off, and plans bulk ones afresh (see threads.db):
+# planning it for every statement cost each single-row write more than the check.
 from importlib import import_module
 
 from django.db import migrations
