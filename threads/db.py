@@ -150,6 +150,7 @@ def trigger_replace(*rules: RowRule) -> migrations.RunPython:
         vendor = schema_editor.connection.vendor
         for rule in rules:
             statements = _postgres_sql(rule) if vendor == "postgresql" else _sqlite_sql(rule)
+            # The two DROP TRIGGERs; PostgreSQL's function is replaced in place.
             for sql in _drop_sql(rule, vendor)[:2] + statements:
                 schema_editor.execute(sql)
 
