@@ -21,12 +21,20 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-# Development server on SQLite with the example corpus and demo users.
-run: $(STAMP)
+# Development server on SQLite with the example corpus and demo users, on $(HOST):$(PORT)
+# (`make run PORT=8001`). The first run writes .env (DEBUG on, a generated secret) so that
+# `source .venv/bin/activate; python manage.py ...` works in any terminal afterwards.
+run: $(STAMP) .env
 	mkdir -p var
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py load_demo
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Never overwritten: a developer may have edited it. Production has none (git-ignored).
+.env:
+	printf '# Written by `make run` for development; the environment wins over it.\nDEBUG=1\nSECRET_KEY=%s\n' \
+		"$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	chmod 600 .env
 
 # The whole suite: SQLite by default, or the database in DATABASE_URL.
 test: $(STAMP)

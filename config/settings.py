@@ -13,8 +13,15 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A developer's checkout has a `.env` written by `make run` (DEBUG on, a generated secret), so
+# `manage.py` works in a fresh terminal without exporting anything. The environment wins over
+# it, and production has no `.env` (it is git-ignored and left out of the container).
+# ENV_FILE names another file (the settings tests point it elsewhere).
+load_dotenv(os.environ.get("ENV_FILE") or BASE_DIR / ".env", override=False)
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}

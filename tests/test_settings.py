@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     ours = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "SECURE_COOKIES"}
-    clean = {k: v for k, v in os.environ.items() if k not in ours}
+    # A developer's checkout has a .env from `make run`: these cases must not read it.
+    clean = {k: v for k, v in os.environ.items() if k not in ours} | {"ENV_FILE": "/nonexistent"}
     code = (
         "import config.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, "
         "s.SESSION_COOKIE_SECURE, s.STORAGES['staticfiles']['BACKEND'])"
@@ -55,8 +56,24 @@ def test_it_serves_localhost_with_a_development_key_in_debug():
     assert result.stdout.startswith("True ['localhost', '127.0.0.1', '[::1]'] False")
 
 
+def test_it_reads_a_dotenv_file_when_present(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=1\nSECRET_KEY=from-the-file\n")
+    result = load_settings(ENV_FILE=str(env_file))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("True ['localhost'")
+
+
+def test_it_lets_the_environment_win_over_the_dotenv_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=1\nSECRET_KEY=from-the-file\n")
+    result = load_settings(ENV_FILE=str(env_file), DEBUG="0", SECRET_KEY="x" * 50)
+    assert result.stdout.startswith("False []")
+
+
 def _database_options(**env: str) -> str:
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    clean["ENV_FILE"] = "/nonexistent"
     code = "import config.settings as s; print(s.DATABASES['default'].get('OPTIONS', {}))"
     result = subprocess.run(
         [sys.executable, "-c", code],

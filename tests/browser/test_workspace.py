@@ -3,16 +3,13 @@ the mouse, label from the keyboard, and see what the page then shows."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from annotate.models import Assignment, Claim, LabelKind, ReplyLabel
-from annotate.services import claim_create, reply_label_set
 from tests.factories import (
     PASSWORD,
     ArticleFactory,
@@ -25,7 +22,6 @@ from tests.factories import (
 from threads.models import Article, Comment
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "russia-israel-thread.txt"
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def _demo_article() -> Article:
@@ -283,18 +279,11 @@ def test_it_stays_usable_with_2000_comments(page, alice):
     AssignmentFactory(annotator=alice, article=article)
     sign_in(page)
     page.goto(f"/threads/{article.pk}/")
-    timing = page.evaluate(
-        "(() => { const t = performance.getEntriesByType('navigation')[0];"
-        " return {ready: t.domContentLoadedEventEnd, load: t.loadEventEnd}; })()"
-    )
-    print(f"2,000-comment thread: DOMContentLoaded {timing['ready']:.0f} ms")
-    assert timing["ready"] < 10_000
+    # How fast is for bench/browser.py to print; here: it all works at this size.
     expect(page.locator(".comment")).to_have_count(2000)
-    started = page.evaluate("performance.now()")
     for _ in range(5):
         page.keyboard.press("j")
     expect(page.locator(".comment.current")).to_have_count(1)
-    print(f"five j presses: {page.evaluate('performance.now()') - started:.0f} ms")
     last = Comment.objects.filter(article=article).order_by("-position").first()
     select_with_mouse(page, f"#tb-{last.pk} .text", "some words")
     expect(page.locator("#claim-form")).to_be_visible()
@@ -312,61 +301,3 @@ def test_it_escapes_comment_text(page, alice):
     page.goto(f"/threads/{article.pk}/")
     expect(page.locator(".comment .text")).to_contain_text("<b>bold</b>")
     assert page.evaluate("window.__pwned") is None
-
-
-def _words(text: str, n: int) -> tuple[int, int]:
-    """The span of the first ``n`` words of ``text``."""
-    match = re.match(r"\s*((?:\S+\s+){" + str(n - 1) + r"}\S+)", text)
-    assert match is not None
-    return match.start(1), match.end(1)
-
-
-def test_it_takes_the_readme_screenshot(page, demo, alice, tmp_path):
-    """A thread page with a few claims and the claim form open, at 1280x800 (copied to
-    docs/screenshot-thread.png with THREADLAB_SCREENSHOT=1)."""
-    article, deep = demo["article"], demo["deep"]
-    corpus = article.corpus
-    stance = {n: label(corpus, LabelKind.STANCE, n) for n in ("support", "oppose", "neutral")}
-    kind = label(corpus, LabelKind.CLAIM_TYPE, "claim")
-    thesis = label(corpus, LabelKind.STANCE_TARGET, "thesis")
-    parent_target = label(corpus, LabelKind.STANCE_TARGET, "parent")
-    chain = [deep.parent.parent, deep.parent, deep]
-    corpus.guidelines = (
-        "**Claims** are statements put forward as true. Mark the shortest span that holds "
-        "the whole claim.\n\n"
-        "- *support* / *oppose*: toward the article's thesis or the comment replied to\n"
-        "- target an earlier claim when the comment answers that claim\n\n"
-        "Label every reply: does it support, deny, query or just comment on its parent?"
-    )
-    corpus.save()
-
-    def claim(comment, n_words, stance_name, **target):
-        start, end = _words(comment.text, n_words)
-        return claim_create(
-            annotator=alice, article=article, comment=comment, start=start, end=end,
-            quote=comment.text[start:end], claim_type=kind, stance=stance[stance_name], **target,
-        )  # fmt: skip
-
-    top = claim(chain[0], 9, "support", stance_target=thesis)
-    claim(chain[1], 7, "oppose", target_claim=top)
-    claim(chain[2], 6, "support", stance_target=parent_target)
-    for comment, name in zip(chain, ["support", "deny", "support"], strict=True):
-        reply_label_set(annotator=alice, comment=comment, label=label(corpus, "reply_label", name))
-    sign_in(page)
-    page.goto(f"/threads/{article.pk}/#c{chain[0].pk}")
-    page.evaluate(f"document.getElementById('c{chain[0].pk}').scrollIntoView()")
-    page.mouse.wheel(0, -90)
-    page.wait_for_timeout(150)
-    words = deep.text.split()
-    phrase = " ".join(words[len(words) // 2 : len(words) // 2 + 5])
-    if len(words) > 14 and phrase in deep.text:
-        select_with_mouse(page, f"#tb-{deep.pk} .text", phrase)
-        expect(page.locator("#claim-form")).to_be_visible()
-        page.keyboard.press("o")
-    page.wait_for_timeout(200)
-    shot = tmp_path / "screenshot-thread.png"
-    page.screenshot(path=str(shot))
-    assert shot.stat().st_size > 10_000
-    if os.environ.get("THREADLAB_SCREENSHOT") == "1":
-        DOCS.mkdir(exist_ok=True)
-        shutil.copy(shot, DOCS / "screenshot-thread.png")
