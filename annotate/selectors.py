@@ -44,7 +44,7 @@ from annotate.models import (
 from threads.models import Article, Comment, Corpus
 from threads.selectors import thread_get
 
-# --- API reads (annotate/apis.py) -------------------------------------------------------------
+# --- API reads (annotate/api/views.py) -------------------------------------------------------------
 
 
 def api_corpora_for(user: AnyUser) -> QuerySet[Corpus]:

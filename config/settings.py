@@ -222,7 +222,7 @@ REST_FRAMEWORK = {
     },
     # ``?format=`` names an export format (jsonl, csv, convokit), not a renderer.
     "URL_FORMAT_OVERRIDE": None,
-    "EXCEPTION_HANDLER": "annotate.apis.api_exception_handler",
+    "EXCEPTION_HANDLER": "annotate.api.errors.api_exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {

@@ -4,6 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("api/", include("annotate.api_urls")),
+    path("api/", include("annotate.api.urls")),
     path("", include("annotate.urls")),
 ]

@@ -12,40 +12,40 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
 
-from annotate import apis
+from annotate.api import errors, views
 
 app_name = "api"
 
 urlpatterns = [
     path(
         "v1/corpora/",
-        login_not_required(apis.CorpusListApi.as_view()),
+        login_not_required(views.CorpusListApi.as_view()),
         name="corpus-list",
     ),
     path(
         "v1/corpora/<slug:slug>/",
-        login_not_required(apis.CorpusDetailApi.as_view()),
+        login_not_required(views.CorpusDetailApi.as_view()),
         name="corpus-detail",
     ),
     path(
         "v1/corpora/<slug:slug>/threads/",
-        login_not_required(apis.CorpusThreadListApi.as_view()),
+        login_not_required(views.CorpusThreadListApi.as_view()),
         name="corpus-thread-list",
     ),
     path(
         "v1/corpora/<slug:slug>/export/",
-        login_not_required(apis.CorpusExportApi.as_view()),
+        login_not_required(views.CorpusExportApi.as_view()),
         name="corpus-export",
     ),
     path(
         "v1/threads/<int:pk>/",
-        login_not_required(apis.ThreadDetailApi.as_view()),
+        login_not_required(views.ThreadDetailApi.as_view()),
         name="thread-detail",
     ),
-    path("v1/claims/", login_not_required(apis.ClaimListApi.as_view()), name="claim-list"),
+    path("v1/claims/", login_not_required(views.ClaimListApi.as_view()), name="claim-list"),
     path(
         "v1/reply-labels/",
-        login_not_required(apis.ReplyLabelListApi.as_view()),
+        login_not_required(views.ReplyLabelListApi.as_view()),
         name="reply-label-list",
     ),
     path(
@@ -64,5 +64,5 @@ urlpatterns = [
         name="docs",
     ),
     # Anything else under /api/ ending in a slash: a JSON 404, not the site's HTML page.
-    re_path(r"^(.*/)?$", login_not_required(apis.api_not_found), name="not-found"),
+    re_path(r"^(.*/)?$", login_not_required(errors.api_not_found), name="not-found"),
 ]

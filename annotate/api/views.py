@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -24,13 +24,21 @@ from rest_framework import exceptions, generics
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
-from rest_framework.views import APIView, exception_handler
+from rest_framework.views import APIView
 
-from annotate.filters import ClaimFilter, ReplyLabelFilter
-from annotate.pagination import MAX_ID, IdCursorPagination
-from annotate.permissions import CanExportCorpus, ReadOnly
+from annotate.api.filters import ClaimFilter, ReplyLabelFilter
+from annotate.api.pagination import MAX_ID, IdCursorPagination
+from annotate.api.permissions import CanExportCorpus, ReadOnly
+from annotate.api.serializers import (
+    ClaimSerializer,
+    CorpusDetailSerializer,
+    CorpusSerializer,
+    ErrorSerializer,
+    ReplyLabelSerializer,
+    ThreadDetailSerializer,
+    ThreadSerializer,
+)
 from annotate.selectors import (
     api_claim_list,
     api_corpus_get,
@@ -40,21 +48,11 @@ from annotate.selectors import (
     api_thread_list,
     api_thread_queryset,
 )
-from annotate.serializers import (
-    ClaimSerializer,
-    CorpusDetailSerializer,
-    CorpusSerializer,
-    ErrorSerializer,
-    ReplyLabelSerializer,
-    ThreadDetailSerializer,
-    ThreadSerializer,
-)
 from threads.models import Article, Corpus
 from threads.selectors import thread_get
 
 NO_CORPUS = "No corpus with this slug among those you can read."
 NO_THREAD = "No thread with this id among those you can read."
-NOT_FOUND = "No such API endpoint. The API's endpoints are listed at /api/docs/."
 
 EXPORT_FORMATS = {
     # format: (content type, file name suffix)
@@ -64,35 +62,6 @@ EXPORT_FORMATS = {
 }
 TRUE_VALUES = {"1", "true", "yes"}
 FALSE_VALUES = {"0", "false", "no", ""}
-
-
-def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, with one shape for every error: ``{"detail": "...", "errors"?: {...}}``.
-
-    A 400 for bad parameters keeps the per-parameter messages under ``errors``
-    and sums them up in ``detail``, so a person reading only ``detail`` knows
-    what to change.
-    """
-    response = exception_handler(exc, context)
-    if response is None:
-        return None
-    data = response.data
-    if isinstance(exc, exceptions.ValidationError):
-        errors = data if isinstance(data, dict) else {"non_field_errors": data}
-        errors = {
-            key: [str(m) for m in (value if isinstance(value, list) else [value])]
-            for key, value in errors.items()
-        }
-        summary = "; ".join(f"{key}: {' '.join(messages)}" for key, messages in errors.items())
-        response.data = {"detail": f"Invalid parameters. {summary}", "errors": errors}
-    elif not (isinstance(data, dict) and "detail" in data):
-        response.data = {"detail": str(data)}
-    return response
-
-
-def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    """Any other path under /api/: a JSON 404 rather than the site's HTML page."""
-    return JsonResponse({"detail": NOT_FOUND}, status=404)
 
 
 ERRORS = {

@@ -1,0 +1,238 @@
+"""Corpus admin: the label schema and grants inline, and the "Import file" view.
+
+``threads`` never imports ``annotate``, so the corpus admin of ``threads/admin.py`` is
+extended here (the same import service as the command)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_slug
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+
+from annotate.exchange import ORPHAN_POLICIES, threads_import_upload
+from annotate.models import (
+    Claim,
+    CorpusGrant,
+    LabelValue,
+    ReplyLabel,
+)
+from annotate.services import (
+    label_value_delete,
+    label_values_in_use,
+    schema_ensure_defaults,
+)
+from threads import admin as threads_admin
+from threads.formats import FORMATS
+from threads.formats.records import FormatError
+from threads.models import Corpus
+
+# --- Corpus: label schema, grants, import upload -------------------------------------------
+
+
+def _deleting(form: forms.BaseForm) -> bool:
+    return bool(getattr(form, "cleaned_data", {}).get(forms.formsets.DELETION_FIELD_NAME))
+
+
+class LabelValueFormSet(forms.BaseInlineFormSet):
+    """Refuses to delete (or change the kind of) a value that labels carry: retire it instead."""
+
+    def clean(self) -> None:
+        # Before the base clean: its uniqueness check asks each form is_valid(), where the
+        # admin's own protected-objects check raises a less helpful message first.
+        self._refuse_changes_in_use()
+        super().clean()
+
+    def _refuse_changes_in_use(self) -> None:
+        touched = {
+            form.instance.pk: form
+            for form in self.forms
+            if form.instance.pk and (_deleting(form) or "kind" in form.changed_data)
+        }
+        if not touched:
+            return
+        errors = []
+        for pk in sorted(label_values_in_use(ids=touched)):
+            form = touched[pk]
+            value = form.instance
+            if _deleting(form):
+                errors.append(
+                    f"“{value.name}” ({value.get_kind_display()}) is used by existing labels: "
+                    "it cannot be deleted. Tick “retired” instead, so it is no longer offered."
+                )
+            else:
+                errors.append(
+                    f"“{value.name}” is used by existing labels: its kind cannot be changed."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def delete_existing(self, obj: LabelValue, commit: bool = True) -> None:
+        if commit:
+            label_value_delete(value=obj)
+
+
+class LabelValueForm(forms.ModelForm):
+    class Meta:
+        model = LabelValue
+        fields = ["kind", "name", "description", "key", "colour", "order", "retired"]
+        widgets = {
+            "name": forms.TextInput(attrs={"size": 14}),
+            "description": forms.TextInput(attrs={"size": 36}),
+            "key": forms.TextInput(attrs={"size": 2}),
+            "colour": forms.TextInput(attrs={"type": "color"}),
+            "order": forms.NumberInput(attrs={"style": "width: 4em"}),
+        }
+
+
+class LabelValueInline(admin.TabularInline):
+    model = LabelValue
+    form = LabelValueForm
+    formset = LabelValueFormSet
+    fields = ["kind", "name", "description", "key", "colour", "order", "retired", "in_use"]
+    readonly_fields = ["in_use"]
+    extra = 0
+    verbose_name = "label value"
+    verbose_name_plural = "label schema (a value in use cannot be deleted, only retired)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LabelValue]:
+        # Whether each value is in use, inside the inline's one query.
+        claims = Claim.objects.filter(
+            Q(claim_type=OuterRef("pk"))
+            | Q(stance=OuterRef("pk"))
+            | Q(stance_target=OuterRef("pk"))
+        )
+        replies = ReplyLabel.objects.filter(label=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(used_by_claims=Exists(claims), used_by_replies=Exists(replies))
+            .order_by("order", "id")
+        )
+
+    @admin.display(description="in use")
+    def in_use(self, obj: LabelValue) -> str:
+        if obj.pk is None:
+            return ""
+        used = getattr(obj, "used_by_claims", False) or getattr(obj, "used_by_replies", False)
+        return "in use: retire it" if used else "—"
+
+
+class CorpusGrantInline(admin.TabularInline):
+    model = CorpusGrant
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["created_at"]
+    autocomplete_fields = ["user"]
+    extra = 0
+    verbose_name = "grant"
+    verbose_name_plural = "reviewers and researchers"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CorpusGrant]:
+        return super().get_queryset(request).select_related("user")
+
+
+class ImportUploadForm(forms.Form):
+    corpus = forms.CharField(
+        max_length=100,
+        validators=[validate_slug],
+        help_text="The corpus slug; a corpus that does not exist yet is created.",
+    )
+    file = forms.FileField(
+        help_text="A .txt (text), .jsonl, ConvoKit utterances.jsonl or a zip of a ConvoKit "
+        "corpus folder, or a Reddit .json."
+    )
+    format = forms.ChoiceField(
+        choices=[("", "auto (from the file name)"), *((f, f) for f in FORMATS)],
+        required=False,
+    )
+    orphans = forms.ChoiceField(
+        choices=[
+            ("error", "error: refuse a comment whose parent is missing"),
+            ("attach", "attach: make it a top-level comment, marked orphan"),
+            ("skip", "skip: leave it (and its replies) out"),
+        ],
+        initial="error",
+        help_text="What to do with a comment whose parent is not in the file.",
+    )
+
+    def clean_orphans(self) -> str:
+        value: str = self.cleaned_data["orphans"]
+        if value not in ORPHAN_POLICIES:
+            raise ValidationError("Unknown policy.")
+        return value
+
+
+admin.site.unregister(Corpus)
+
+
+@admin.register(Corpus)
+class CorpusAdmin(threads_admin.CorpusAdmin):
+    change_list_template = "admin/annotate/corpus/change_list.html"
+    change_form_template = "admin/annotate/corpus/change_form.html"
+
+    def get_inlines(
+        self, request: HttpRequest, obj: Any = None
+    ) -> list[type[admin.options.InlineModelAdmin]]:
+        # A new corpus gets the default schema when it is saved; edit it afterwards.
+        return [LabelValueInline, CorpusGrantInline] if obj is not None else [CorpusGrantInline]
+
+    def save_model(self, request: HttpRequest, obj: Corpus, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            added = schema_ensure_defaults(corpus=obj)
+            messages.info(request, f"Added the default label schema ({added} values).")
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="threads_corpus_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload one file and import it with the same service (and errors) as the command."""
+        if not (
+            self.has_change_permission(request)
+            and request.user.has_perm("threads.add_article")
+            and request.user.has_perm("threads.add_comment")
+        ):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = ImportUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                slug = form.cleaned_data["corpus"]
+                try:
+                    summary = threads_import_upload(
+                        corpus_slug=slug,
+                        name=upload.name or "upload",
+                        data=upload.read(),
+                        fmt=form.cleaned_data["format"] or None,
+                        orphans=form.cleaned_data["orphans"],
+                    )
+                except FormatError as error:
+                    messages.error(request, f"Nothing was imported. {error}")
+                else:
+                    messages.success(request, f"{upload.name} into {slug}: {summary}")
+                    corpus = Corpus.objects.get(slug=slug)
+                    url = reverse("admin:threads_article_changelist")
+                    return HttpResponseRedirect(f"{url}?corpus__id__exact={corpus.pk}")
+        else:
+            form = ImportUploadForm(initial={"corpus": request.GET.get("corpus", "")})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import a file of threads",
+            "opts": self.opts,
+            "form": form,
+            "corpora": Corpus.objects.order_by("slug").values_list("slug", flat=True),
+        }
+        return TemplateResponse(request, "admin/annotate/import_upload.html", context)

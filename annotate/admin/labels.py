@@ -1,0 +1,222 @@
+"""Claims, reply labels and their history, read-only: they change only through the annotator's
+views and services, which record every change."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.text import Truncator
+
+from annotate.models import (
+    AnnotationEvent,
+    Assignment,
+    Claim,
+    ReplyLabel,
+)
+from annotate.services import (
+    assignment_set_status,
+)
+from threads.models import Corpus
+
+# --- Assignments, labels and their history -----------------------------------------------------
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["article", "corpus", "annotator", "status", "updated_at"]
+    list_select_related = ["annotator", "article__corpus"]
+    list_filter = ["status", "article__corpus"]
+    search_fields = ["annotator__username", "article__title"]
+    autocomplete_fields = ["annotator", "article"]
+    fields = ["annotator", "article", "status", "created_at", "updated_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return ["created_at", "updated_at"]
+        return ["annotator", "article", "created_at", "updated_at"]
+
+    @admin.display(description="corpus", ordering="article__corpus__slug")
+    def corpus(self, obj: Assignment) -> Corpus:
+        return obj.article.corpus
+
+    def save_model(self, request: HttpRequest, obj: Assignment, form: Any, change: bool) -> None:
+        if change:
+            status = obj.status
+            obj.status = form.initial["status"]
+            assignment_set_status(assignment=obj, status=status)
+        else:
+            super().save_model(request, obj, form, change)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never changed here: these rows change through services that record history."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _history_link(object_type: str, pk: int) -> str:
+    url = reverse("admin:annotate_annotationevent_changelist")
+    query = urlencode([("object_type", object_type), ("object_id", pk)])
+    return format_html('<a href="{}?{}">history</a>', url, query)
+
+
+_CLAIM_FIELDS = (
+    "annotator",
+    "article",
+    "comment",
+    "start",
+    "end",
+    "quote",
+    "claim_type",
+    "stance",
+    "stance_target",
+    "target_claim",
+    "note",
+    "is_gold",
+    "created_at",
+    "updated_at",
+    "history",
+)
+
+
+@admin.register(Claim)
+class ClaimAdmin(ReadOnlyAdmin):
+    list_display = [
+        "short_quote",
+        "annotator",
+        "article",
+        "text",
+        "claim_type_name",
+        "stance_name",
+        "target",
+        "is_gold",
+        "updated_at",
+    ]
+    list_select_related = [
+        "annotator",
+        "article",
+        "comment",
+        "claim_type",
+        "stance",
+        "stance_target",
+    ]
+    list_filter = ["is_gold", "stance__name", "claim_type__name", "article__corpus"]
+    search_fields = ["quote", "annotator__username", "article__title"]
+    fields = _CLAIM_FIELDS
+    readonly_fields = _CLAIM_FIELDS
+
+    @admin.display(description="quote", ordering="quote")
+    def short_quote(self, obj: Claim) -> str:
+        return Truncator(obj.quote).chars(60)
+
+    @admin.display(description="text")
+    def text(self, obj: Claim) -> str:
+        return f"comment {obj.comment.external_id}" if obj.comment else "article body"
+
+    @admin.display(description="claim type", ordering="claim_type__name")
+    def claim_type_name(self, obj: Claim) -> str:
+        return obj.claim_type.name
+
+    @admin.display(description="stance", ordering="stance__name")
+    def stance_name(self, obj: Claim) -> str:
+        return obj.stance.name
+
+    @admin.display(description="stance target")
+    def target(self, obj: Claim) -> str:
+        if obj.stance_target is not None:
+            return obj.stance_target.name
+        return f"claim {obj.target_claim_id}"
+
+    @admin.display(description="history")
+    def history(self, obj: Claim) -> str:
+        return _history_link("claim", obj.pk)
+
+
+_REPLY_LABEL_FIELDS = (
+    "annotator",
+    "article",
+    "comment",
+    "label",
+    "is_gold",
+    "created_at",
+    "updated_at",
+    "history",
+)
+
+
+@admin.register(ReplyLabel)
+class ReplyLabelAdmin(ReadOnlyAdmin):
+    list_display = ["comment_id_ext", "label_name", "annotator", "article", "is_gold", "updated_at"]
+    list_select_related = ["annotator", "article", "comment", "label"]
+    list_filter = ["is_gold", "label__name", "article__corpus"]
+    search_fields = ["annotator__username", "article__title", "comment__external_id"]
+    fields = _REPLY_LABEL_FIELDS
+    readonly_fields = _REPLY_LABEL_FIELDS
+
+    @admin.display(description="comment", ordering="comment__position")
+    def comment_id_ext(self, obj: ReplyLabel) -> str:
+        return obj.comment.external_id
+
+    @admin.display(description="label", ordering="label__name")
+    def label_name(self, obj: ReplyLabel) -> str:
+        return obj.label.name
+
+    @admin.display(description="history")
+    def history(self, obj: ReplyLabel) -> str:
+        return _history_link("reply_label", obj.pk)
+
+
+_EVENT_FIELDS = (
+    "created_at",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "thread",
+    "before_json",
+    "after_json",
+)
+
+
+@admin.register(AnnotationEvent)
+class AnnotationEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor", "action", "object_type", "object_id", "thread"]
+    list_select_related = ["actor"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor__username"]
+    date_hierarchy = "created_at"
+    fields = _EVENT_FIELDS
+    readonly_fields = _EVENT_FIELDS
+
+    @admin.display(description="thread", ordering="article_id")
+    def thread(self, obj: AnnotationEvent) -> str:
+        # A plain id, not a foreign key: the event outlives its thread.
+        url = reverse("admin:threads_article_change", args=[obj.article_id])
+        return format_html('<a href="{}">{}</a>', url, obj.article_id)
+
+    @admin.display(description="before")
+    def before_json(self, obj: AnnotationEvent) -> str:
+        return _pretty(obj.before)
+
+    @admin.display(description="after")
+    def after_json(self, obj: AnnotationEvent) -> str:
+        return _pretty(obj.after)
+
+
+def _pretty(value: Any) -> str:
+    if value is None:
+        return "—"
+    return format_html("<pre>{}</pre>", json.dumps(value, indent=2, ensure_ascii=False))

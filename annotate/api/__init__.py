@@ -1,0 +1,1 @@
+"""The researcher REST API under /api/v1/: views, serializers, filters, permissions, pagination."""
