@@ -1,0 +1,28 @@
+"""Inter-annotator agreement for Threadlab: pure computation, no ORM.
+
+Plain records in (``records``), plain JSON-able dicts out (``report``). The database side
+builds a ``ThreadStudy`` per thread, may cache ``thread_figures`` per thread as JSON, and
+renders reports with ``thread_report``/``corpus_report`` or from cached pieces with
+``corpus_report_from_pieces``. The exact definitions are in DESIGN.md ("Agreement").
+"""
+
+from annotate.agreement.figures import thread_figures
+from annotate.agreement.records import ClaimRecord, ReplyLabelRecord, Text, ThreadStudy
+from annotate.agreement.report import (
+    corpus_report,
+    corpus_report_from_pieces,
+    thread_report,
+    thread_report_from_piece,
+)
+
+__all__ = [
+    "ClaimRecord",
+    "ReplyLabelRecord",
+    "Text",
+    "ThreadStudy",
+    "corpus_report",
+    "corpus_report_from_pieces",
+    "thread_figures",
+    "thread_report",
+    "thread_report_from_piece",
+]
