@@ -3,10 +3,11 @@
 Plain records in (``records``), plain JSON-able dicts out (``report``). The database side
 builds a ``ThreadStudy`` per thread, may cache ``thread_figures`` per thread as JSON, and
 renders reports with ``thread_report``/``corpus_report`` or from cached pieces with
-``corpus_report_from_pieces``. The exact definitions are in DESIGN.md ("Agreement").
+``corpus_report_from_pieces``. A cached piece whose ``version`` is not ``PIECE_VERSION`` is
+stale whatever its thread did, and is refused. The exact definitions are in DESIGN.md ("Agreement").
 """
 
-from annotate.agreement.figures import thread_figures
+from annotate.agreement.figures import PIECE_VERSION, thread_figures
 from annotate.agreement.records import ClaimRecord, ReplyLabelRecord, Text, ThreadStudy
 from annotate.agreement.report import (
     corpus_report,
@@ -16,6 +17,7 @@ from annotate.agreement.report import (
 )
 
 __all__ = [
+    "PIECE_VERSION",
     "ClaimRecord",
     "ReplyLabelRecord",
     "Text",

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
-from annotate.agreement.figures import thread_figures
+from annotate.agreement.figures import PIECE_VERSION, thread_figures
 from annotate.agreement.nominal import PairAgreement, nominal_alpha, pair_agreement
 from annotate.agreement.records import (
     DEFAULT_TARGET_KINDS,
@@ -51,6 +51,7 @@ def thread_report(study: ThreadStudy) -> dict[str, Any]:
 
 def thread_report_from_piece(piece: Piece) -> dict[str, Any]:
     """The agreement figures of one thread, from its stored piece."""
+    _check_version(piece)
     report = _render_level([piece])
     report["claims"]["alpha_u"] = _thread_alpha_u(piece, report["annotators"])
     return _ordered(report)
@@ -64,12 +65,23 @@ def corpus_report(studies: Mapping[str, ThreadStudy]) -> dict[str, Any]:
 def corpus_report_from_pieces(pieces: Mapping[str, Piece]) -> dict[str, Any]:
     """The same report as ``corpus_report``, from thread figures stored earlier."""
     ordered_pieces = [pieces[key] for key in sorted(pieces)]
+    for piece in ordered_pieces:
+        _check_version(piece)
     corpus = _render_level(ordered_pieces)
     corpus["claims"]["alpha_u"] = _corpus_alpha_u(ordered_pieces, corpus["annotators"])
     return {
         "corpus": _ordered(corpus),
         "threads": {key: thread_report_from_piece(pieces[key]) for key in sorted(pieces)},
     }
+
+
+def _check_version(piece: Piece) -> None:
+    """A piece stored by another layout would pool wrongly, so it is refused, not guessed at."""
+    if piece.get("version") != PIECE_VERSION:
+        raise ValueError(
+            f"thread figures of version {piece.get('version')!r}, expected {PIECE_VERSION}: "
+            "recompute them with thread_figures"
+        )
 
 
 def _render_level(pieces: Sequence[Piece]) -> dict[str, Any]:

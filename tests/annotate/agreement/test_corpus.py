@@ -182,6 +182,12 @@ def test_it_keeps_pieces_equal_through_a_json_round_trip(studies):
         assert json.loads(json.dumps(piece, allow_nan=False)) == piece
 
 
+def test_it_refuses_pieces_of_another_layout(studies):
+    piece = dict(thread_figures(studies["thread-0"]), version=0)
+    with pytest.raises(ValueError, match="recompute"):
+        corpus_report_from_pieces({"thread-0": piece})
+
+
 def test_it_reports_each_thread_as_thread_report_does(studies):
     threads = corpus_report(studies)["threads"]
     assert threads == {key: thread_report(s) for key, s in studies.items()}
