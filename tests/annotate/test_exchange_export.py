@@ -15,8 +15,8 @@ from annotate.exchange import (
     corpus_export,
     corpus_export_stream,
     corpus_threads,
-    exporter,
     pseudonym,
+    streaming,
     threads_import,
     threads_import_upload,
 )
@@ -439,7 +439,7 @@ def test_it_refuses_an_unknown_export_format(labelled, tmp_path):
 
 
 def test_it_stops_the_writer_when_the_stream_is_closed(labelled, monkeypatch):
-    monkeypatch.setattr(exporter, "_STREAM_CHUNK", 16)
+    monkeypatch.setattr(streaming, "_STREAM_CHUNK", 16)
     for n in range(20):
         ArticleFactory(corpus=labelled, external_id=f"more-{n}")
     stream = corpus_export_stream(corpus=labelled, fmt="convokit")  # the zip's writer is a thread
@@ -462,7 +462,7 @@ def test_it_raises_a_writer_error_in_the_caller(labelled, monkeypatch):
 
 
 def test_it_streams_jsonl_and_csv_without_a_writer_thread(labelled, monkeypatch):
-    monkeypatch.setattr(exporter, "_STREAM_CHUNK", 16)
+    monkeypatch.setattr(streaming, "_STREAM_CHUNK", 16)
     for n in range(20):
         ArticleFactory(corpus=labelled, external_id=f"more-{n}")
     before = threading.active_count()
@@ -475,7 +475,7 @@ def test_it_streams_jsonl_and_csv_without_a_writer_thread(labelled, monkeypatch)
 
 
 def test_it_streams_in_chunks_of_about_the_stream_chunk(labelled, monkeypatch):
-    monkeypatch.setattr(exporter, "_STREAM_CHUNK", 16)
+    monkeypatch.setattr(streaming, "_STREAM_CHUNK", 16)
     for n in range(5):
         ArticleFactory(corpus=labelled, external_id=f"more-{n}")
 

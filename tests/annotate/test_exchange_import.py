@@ -11,9 +11,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from annotate.exchange import importer, threads_import, threads_import_upload
+from annotate.exchange import importer, reading, threads_import, threads_import_upload
 from annotate.models import Claim, ReplyLabel
-from threads.formats.records import FormatError
+from threads.formats.records import CommentRecord, FormatError, ThreadRecord
 from threads.models import Article, Comment, Corpus
 from threads.services import paragraphs
 
@@ -322,6 +322,24 @@ def test_it_refuses_a_claim_whose_text_does_not_match(tmp_path):
     path = write_jsonl(tmp_path / "a.jsonl", record)
 
     with pytest.raises(FormatError):
+        threads_import(corpus_slug="c", paths=[path])
+
+    assert not Article.objects.exists()
+
+
+def test_it_refuses_a_claim_span_outside_its_text_whatever_the_reader(tmp_path, monkeypatch):
+    # A reader that hands over labels without checking their spans, as a new codec might.
+    record = ThreadRecord(
+        id="t1",
+        title="Thread t1",
+        body="Thesis",
+        comments=[CommentRecord("c1", None, "Short.")],
+        annotations=annotated(claims=[claim(1, comment_id="c1", start=0, end=9, text="Short.")]),
+    )
+    monkeypatch.setattr(reading, "read_threads", lambda path, fmt=None: iter([record]))
+    path = write_jsonl(tmp_path / "a.jsonl", thread("t1"))
+
+    with pytest.raises(FormatError, match=r"claim 1: span \[0, 9\) must satisfy"):
         threads_import(corpus_slug="c", paths=[path])
 
     assert not Article.objects.exists()

@@ -1,0 +1,379 @@
+"""Import, second stage: thread records checked against the corpus, as rows ready to write.
+
+The codec has checked each record's structure: required fields and types, and
+for labels each claim's span, quote and id (``threads.formats.jsonl``). What is
+left needs the corpus and the whole thread: field sizes the database enforces,
+the comments in display order with the orphan policy applied, label names of
+the corpus's schema turned into ids, and the claim rules (``annotate.rules``:
+span, one stance target, a target claim up the reply chain). Every problem is a
+:class:`FormatError` naming the file, the line, the thread and the claim or
+label. The result is plain rows (:mod:`.rows`); nothing is written here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.utils import timezone
+
+from annotate import rules
+from annotate.exchange.rows import CheckedClaim, CheckedReplyLabel, CheckedThread, Timestamp
+from annotate.models import LabelKind, LabelValue
+from threads.formats.records import FormatError, ThreadRecord
+from threads.formats.tree import order_comments
+from threads.models import Corpus
+
+# Field sizes the database enforces (PostgreSQL refuses longer values).
+_MAX_ID = 255
+_MAX_TITLE = 1000
+_MAX_AUTHOR = 255
+_MAX_URL = 2000
+
+
+class ThreadChecker:
+    """Checks records against one corpus: its schema's label ids are read once, for the run."""
+
+    def __init__(self, *, corpus: Corpus, orphans: str) -> None:
+        self.corpus = corpus
+        self.orphans = orphans
+        self.label_ids: dict[str, dict[str, int]] = defaultdict(dict)
+        for kind, name, pk in LabelValue.objects.filter(corpus=corpus).values_list(
+            "kind", "name", "pk"
+        ):
+            self.label_ids[kind][name] = pk
+
+    def thread(self, record: ThreadRecord, *, file: str) -> CheckedThread:
+        """``record`` checked, its comments in display order, its labels as rows."""
+
+        def error(message: str, line: int | None = None) -> FormatError:
+            return FormatError(
+                f"thread {record.id!r}: {message}", file=file, line=line or record.line
+            )
+
+        _text_check(record.id, "thread id", _MAX_ID, error)
+        _text_check(record.title, "title", _MAX_TITLE, error)
+        _text_check(record.body, "body", None, error)
+        _text_check(record.author, "author", _MAX_AUTHOR, error)
+        _text_check(record.url, "url", _MAX_URL, error)
+        if not isinstance(record.meta, dict):
+            raise error("meta must be an object")
+        ordered = order_comments(record, orphans=self.orphans, file=file)
+        for comment in ordered.comments:
+            cid, text, author = comment.id, comment.text, comment.author
+            # One cheap test for the common case; the detailed checks name the problem.
+            if not (
+                type(cid) is str
+                and len(cid) <= _MAX_ID
+                and type(text) is str
+                and "\x00" not in text
+                and (not author or (type(author) is str and len(author) <= _MAX_AUTHOR))
+                and "\x00" not in cid
+                and (not author or "\x00" not in author)
+            ):
+                line = comment.line
+                _text_check(cid, "comment id", _MAX_ID, error, line)
+                _text_check(text, f"text of comment {cid!r}", None, error, line)
+                _text_check(author, f"author of comment {cid!r}", _MAX_AUTHOR, error, line)
+        checked = CheckedThread(
+            record=record,
+            comments=ordered.comments,
+            claims=[],
+            reply_labels=[],
+            file=file,
+            orphans_attached=ordered.orphans_attached,
+            orphans_skipped=ordered.orphans_skipped,
+        )
+        if not _has_labels(record):
+            return checked
+
+        texts: dict[str | None, str] = {None: record.body}
+        parents: dict[str, str | None] = {}
+        depths: dict[str, int] = {}
+        for comment in ordered.comments:
+            texts[comment.id] = comment.text
+            parents[comment.id] = comment.parent_id
+            depths[comment.id] = comment.depth or 0
+        tree = _Tree(thread=record.id, texts=texts, parents=parents, depths=depths)
+        skipped = {c.id for c in record.comments} - texts.keys()
+        for section, is_gold in ((record.annotations, False), (record.gold, True)):
+            if section is None:
+                continue
+            if not isinstance(section, dict):
+                raise error(f"{'gold' if is_gold else 'annotations'} must be an object")
+            checked.claims.extend(
+                self._claims(section.get("claims") or [], is_gold, tree, skipped, error)
+            )
+            checked.reply_labels.extend(
+                self._reply_labels(
+                    section.get("reply_labels") or [], is_gold, texts, skipped, error
+                )
+            )
+        return checked
+
+    def _label_id(self, kind: str, value: Any, what: str, error: Callable[..., Any]) -> int:
+        pk = self.label_ids[kind].get(value) if isinstance(value, str) else None
+        if pk is None:
+            known = ", ".join(sorted(self.label_ids[kind])) or "none"
+            raise error(
+                f"{what}: unknown {LabelKind(kind).label} {value!r} "
+                f"(corpus {self.corpus.slug!r} has: {known})"
+            )
+        return pk
+
+    def _claims(
+        self,
+        items: Any,
+        is_gold: bool,
+        tree: _Tree,
+        skipped: set[str],
+        error: Callable[..., FormatError],
+    ) -> list[CheckedClaim]:
+        section = "gold" if is_gold else "annotations"
+        if not isinstance(items, list):
+            raise error(f"{section} claims must be a list")
+        now = timezone.now().isoformat()  # as text, like most times in a file (_timestamp)
+        texts = tree.texts
+        by_id: dict[Any, CheckedClaim] = {}
+        dropped: set[Any] = set()
+        claim_types = self.label_ids[LabelKind.CLAIM_TYPE]
+        stances = self.label_ids[LabelKind.STANCE]
+        stance_targets = self.label_ids[LabelKind.STANCE_TARGET]
+        span_check, one_target_check = rules.span_check, rules.one_target_check
+        target_value_check = rules.target_value_check
+        for item in items:
+            local_id = item["id"]
+            comment = item["comment_id"]
+            if comment is not None and comment in skipped:
+                dropped.add(local_id)  # its comment was left out as an orphan: so is it
+                continue
+            if comment not in texts:
+                raise error(
+                    f"{_claim_name(local_id, is_gold)}: comment_id {comment!r} "
+                    "names no comment of the thread"
+                )
+            text = texts[comment]
+            start, end, quote = item["start"], item["end"], item["text"]
+            try:
+                span_check(text=text, start=start, end=end, quote=quote, in_article=comment is None)
+            except rules.ClaimRuleError as broken:
+                raise error(
+                    f"{_claim_name(local_id, is_gold)}: "
+                    f"{_span_wording(broken, text, start, end, quote)}"
+                ) from None
+            claim_type_id = claim_types.get(item["claim_type"])
+            stance_id = stances.get(item["stance"])
+            target = item["stance_target"]
+            stance_target_id: int | None = None
+            target_claim = None
+            if type(target) is dict:
+                target_claim = target["claim"]
+            else:
+                stance_target_id = stance_targets.get(target)
+            if (
+                claim_type_id is None
+                or stance_id is None
+                or (target_claim is None and stance_target_id is None)
+            ):
+                # The lookups again, to name the first unknown value.
+                what = _claim_name(local_id, is_gold)
+                self._label_id(LabelKind.CLAIM_TYPE, item["claim_type"], what, error)
+                self._label_id(LabelKind.STANCE, item["stance"], what, error)
+                self._label_id(LabelKind.STANCE_TARGET, target, what, error)
+            try:
+                one_target_check(value=stance_target_id, target_claim=target_claim)
+                if target_claim is None:
+                    target_value_check(name=target, in_article=comment is None)
+            except rules.ClaimRuleError as broken:
+                what = _claim_name(local_id, is_gold)
+                raise error(f"{what}: {_target_wording(broken)}") from None
+            created_at = _timestamp(item.get("created_at"), now, "claim", "created_at", error)
+            by_id[local_id] = CheckedClaim(
+                local_id=local_id,
+                annotator=item["annotator"],
+                comment=comment,
+                start=start,
+                end=end,
+                quote=quote,
+                claim_type_id=claim_type_id,  # type: ignore[arg-type]  # checked above
+                stance_id=stance_id,  # type: ignore[arg-type]
+                stance_target_id=stance_target_id,
+                target=target_claim,
+                note=item["note"] or "",
+                created_at=created_at,
+                updated_at=_timestamp(
+                    item.get("updated_at"), created_at, "claim", "updated_at", error
+                ),
+                is_gold=is_gold,
+            )
+        # Target claims lie up the reply chain, so following targets always ends;
+        # taken shallowest text first, a target's level (its insert round) is
+        # known before the claims that target it.
+        depths = tree.depths
+        parent_of = tree.parents.get
+        for claim in sorted(
+            by_id.values(), key=lambda c: -1 if c.comment is None else depths[c.comment]
+        ):
+            if claim.target is None:
+                continue
+            what = _claim_name(claim.local_id, is_gold)
+            if claim.target in dropped:  # its target went with a skipped orphan: so does it
+                dropped.add(claim.local_id)
+                del by_id[claim.local_id]
+                continue
+            target = by_id.get(claim.target)
+            if target is None:
+                raise error(f"{what}: target claim {claim.target!r} is not in the {section}")
+            try:
+                rules.target_claim_check(
+                    claim=rules.ClaimPlace(claim.annotator, is_gold, tree.thread, claim.comment),
+                    target=rules.ClaimPlace(target.annotator, is_gold, tree.thread, target.comment),
+                    parent_of=parent_of,
+                )
+            except rules.ClaimRuleError as broken:
+                raise error(f"{what}: {_target_wording(broken, claim, target)}") from None
+            claim.level = target.level + 1
+        return list(by_id.values())
+
+    def _reply_labels(
+        self,
+        items: Any,
+        is_gold: bool,
+        texts: dict[str | None, str],
+        skipped: set[str],
+        error: Callable[..., FormatError],
+    ) -> list[CheckedReplyLabel]:
+        section = "gold" if is_gold else "annotations"
+        if not isinstance(items, list):
+            raise error(f"{section} reply labels must be a list")
+        now = timezone.now().isoformat()  # as text, like most times in a file (_timestamp)
+        seen: set[tuple[str, str]] = set()
+        labels = []
+        for item in items:
+            if not isinstance(item, dict):
+                raise error(f"{section}: a reply label must be an object, not {item!r}")
+            annotator, comment = item.get("annotator"), item.get("comment_id")
+            what = f"{'gold ' if is_gold else ''}reply label of {annotator!r} on {comment!r}"
+            if not isinstance(annotator, str) or not annotator:
+                raise error(f"{what}: the annotator must be a username")
+            if comment in skipped:
+                continue
+            if comment is None or comment not in texts:
+                raise error(f"{what}: comment_id {comment!r} names no comment of the thread")
+            if (annotator, comment) in seen:
+                raise error(f"{what}: a second label for the same comment")
+            seen.add((annotator, comment))
+            label_id = self._label_id(LabelKind.REPLY_LABEL, item.get("label"), what, error)
+            created_at = _timestamp(item.get("created_at"), now, what, "created_at", error)
+            updated_at = _timestamp(item.get("updated_at"), created_at, what, "updated_at", error)
+            labels.append(
+                CheckedReplyLabel(annotator, comment, label_id, is_gold, created_at, updated_at)
+            )
+        return labels
+
+
+@dataclass(frozen=True)
+class _Tree:
+    """A thread's texts and reply tree, keyed by comment external id (None: the article body)."""
+
+    thread: str
+    texts: dict[str | None, str]
+    parents: dict[str, str | None]
+    depths: dict[str, int]
+
+
+def _claim_name(local_id: Any, is_gold: bool) -> str:
+    """How errors name a claim of the file: by its id, and section when gold."""
+    return f"{'gold ' if is_gold else ''}claim {local_id!r}"
+
+
+def _span_wording(broken: rules.ClaimRuleError, text: str, start: Any, end: Any, quote: Any) -> str:
+    """A broken span rule in the words of the codecs, which say it for a file, not a page."""
+    if broken.rule is rules.ClaimRule.SPAN_NOT_WHOLE_NUMBERS:
+        return '"start" and "end" must be integers'
+    if broken.rule is rules.ClaimRule.QUOTE_MISMATCH:
+        return f'"text" {quote!r} is not the text at [{start}, {end}): {text[start:end]!r}'
+    return (
+        f"span [{start}, {end}) must satisfy 0 <= start < end <= {len(text)}"
+        " (the text's length in code points)"
+    )
+
+
+def _target_wording(
+    broken: rules.ClaimRuleError,
+    claim: CheckedClaim | None = None,
+    target: CheckedClaim | None = None,
+) -> str:
+    """A broken target rule in the import's words: they name the claims of the file."""
+    rule = broken.rule
+    if rule is rules.ClaimRule.ARTICLE_HAS_NO_PARENT:
+        return "a claim in the article body has no parent to target"
+    if claim is None or target is None:
+        return broken.message
+    if rule is rules.ClaimRule.TARGET_NOT_OWN:
+        return (
+            f"target claim {claim.target!r} is by {target.annotator!r}, not by {claim.annotator!r}"
+        )
+    return f"target claim {claim.target!r} is not in a text this one replies to"
+
+
+def _has_labels(record: ThreadRecord) -> bool:
+    for section in (record.annotations, record.gold):
+        if section and (not isinstance(section, dict) or any(section.values())):
+            return True
+    return False
+
+
+def _text_check(
+    value: Any,
+    what: str,
+    limit: int | None,
+    error: Callable[..., FormatError],
+    line: int | None = None,
+) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise error(f"the {what} must be text, not {type(value).__name__}", line)
+    if limit is not None and len(value) > limit:
+        raise error(f"the {what} is longer than {limit} characters", line)
+    if "\x00" in value:
+        raise error(f"the {what} holds a NUL character", line)
+
+
+# A UTC time as the exports write it (Python's isoformat, which leaves out a zero
+# fraction). Most times of an import look like this: they go to the database as
+# text, without building a datetime and formatting it back for every claim.
+_UTC_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.(?!000000)\d{6})?(?:\+00:00|Z)")
+
+
+def _timestamp(
+    value: Any,
+    default: Timestamp,
+    what: str,
+    key: str,
+    error: Callable[..., FormatError],
+) -> Timestamp:
+    """An aware datetime, or ``value`` itself when it is a UTC time in the exports' form."""
+    if value is None or value == "":
+        return default
+    if type(value) is str and _UTC_ISO.fullmatch(value):
+        return value
+    if isinstance(value, datetime):
+        return _aware(value) or default
+    if isinstance(value, str):
+        try:
+            return _aware(datetime.fromisoformat(value)) or default
+        except ValueError:
+            pass
+    raise error(f"{what}: {key} {value!r} is not an ISO 8601 time")
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and timezone.is_naive(value):
+        return value.replace(tzinfo=UTC)
+    return value

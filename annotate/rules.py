@@ -1,0 +1,177 @@
+"""The claim rules, pure: what makes a claim's span and stance target valid.
+
+One place for the rules that the annotation services (a claim saved from the
+annotator's page) and the importer (claims read from a file) both enforce, so
+the two cannot drift apart (DESIGN.md, "Claim"):
+
+- the span: ``0 <= start < end <= len(text)`` in code points (Python ``str``
+  indices) and the quote equal to ``text[start:end]``;
+- exactly one stance target: a value of the schema's targets, or a claim;
+- ``parent`` is no target for a claim in the article, which replies to nothing;
+- a target claim is the same annotator's (gold answers gold) in the same
+  thread, in a text this claim's text replies to: the article body or a
+  comment up the reply chain. A claim in the article body can only target a
+  value.
+
+No ORM and no models here: callers pass plain values (texts, offsets, database
+ids or usernames and external ids) and get :class:`ClaimRuleError` when a rule
+is broken. Its message is worded for the person saving a claim in the browser
+(the services show it as it is); its ``rule`` says which rule broke, so the
+importer words it for a file instead.
+
+The codecs keep their own structural checks of spans
+(``threads.formats.jsonl.check_labels``): ``threads`` never imports ``annotate``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from enum import StrEnum
+from typing import Generic, NamedTuple, TypeVar
+
+# The name of the schema's stance target "the text this comment replies to".
+PARENT_TARGET = "parent"
+
+TextKey = TypeVar("TextKey", bound=Hashable)
+
+
+class ClaimRule(StrEnum):
+    """Which rule a claim broke: callers that word errors their own way branch on it."""
+
+    SPAN_NOT_WHOLE_NUMBERS = "span_not_whole_numbers"
+    SPAN_OUTSIDE_TEXT = "span_outside_text"
+    SPAN_EMPTY = "span_empty"
+    QUOTE_MISMATCH = "quote_mismatch"
+    NOT_ONE_TARGET = "not_one_target"
+    ARTICLE_HAS_NO_PARENT = "article_has_no_parent"
+    TARGET_NOT_OWN = "target_not_own"
+    TARGET_FROM_ARTICLE = "target_from_article"
+    TARGET_NOT_UP_THE_CHAIN = "target_not_up_the_chain"
+
+
+class ClaimRuleError(ValueError):
+    """A claim breaks ``rule``; ``message`` says so to the person saving it.
+
+    ``field`` is the form field the message belongs to (``"stance_target"``),
+    or None for the claim as a whole (its span).
+    """
+
+    def __init__(self, rule: ClaimRule, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.field = field
+
+
+class ClaimPlace(NamedTuple, Generic[TextKey]):
+    """Whose a claim is and where it sits: what the target rules compare.
+
+    The ids are whatever the caller keys things by: database ids in the
+    services, usernames and external ids in the importer. ``text`` is the
+    comment the claim is in, None for the article body.
+    """
+
+    annotator: Hashable
+    is_gold: bool
+    thread: Hashable
+    text: TextKey | None
+
+
+def span_check(*, text: str, start: int, end: int, quote: str, in_article: bool) -> None:
+    """Offsets are code points of the stored text; the quote must be exactly that slice.
+
+    ``in_article`` says whether ``text`` is the article body or a comment, for the message.
+    """
+    if not (isinstance(start, int) and isinstance(end, int)):
+        raise ClaimRuleError(
+            ClaimRule.SPAN_NOT_WHOLE_NUMBERS, "Start and end must be whole numbers."
+        )
+    if start < 0 or end > len(text):
+        where = "the article" if in_article else "this comment"
+        raise ClaimRuleError(
+            ClaimRule.SPAN_OUTSIDE_TEXT,
+            f"The selection [{start}, {end}) is outside {where} "
+            f"(it has {len(text)} characters). Select the text again.",
+        )
+    if start >= end:
+        raise ClaimRuleError(
+            ClaimRule.SPAN_EMPTY, "The selection is empty: select at least one character."
+        )
+    if text[start:end] != quote:
+        raise ClaimRuleError(
+            ClaimRule.QUOTE_MISMATCH,
+            "The selected text does not match the stored text at those positions "
+            "(the page may be out of date). Reload the page and select it again.",
+        )
+
+
+def one_target_check(*, value: object | None, target_claim: object | None) -> None:
+    """A claim has exactly one stance target: a schema value (``value``) or a claim."""
+    if (value is None) == (target_claim is None):
+        raise ClaimRuleError(
+            ClaimRule.NOT_ONE_TARGET,
+            "Choose one stance target: a target value or an earlier claim.",
+            field="stance_target",
+        )
+
+
+def target_value_check(*, name: str, in_article: bool) -> None:
+    """``parent`` is the text a comment replies to: a claim in the article cannot target it."""
+    if in_article and name == PARENT_TARGET:
+        raise ClaimRuleError(
+            ClaimRule.ARTICLE_HAS_NO_PARENT,
+            "The article replies to nothing: its claims target the thesis.",
+            field="stance_target",
+        )
+
+
+def target_claim_check(
+    *,
+    claim: ClaimPlace[TextKey],
+    target: ClaimPlace[TextKey],
+    parent_of: Callable[[TextKey], TextKey | None],
+) -> None:
+    """``target`` may be the stance target of ``claim``: the argument graph runs up the thread.
+
+    It must be the same annotator's (gold answers gold) in the same thread, and
+    ``claim`` must be in a comment whose reply chain holds ``target``'s text
+    (the article body is at the top of every chain). ``parent_of(comment)`` is
+    the comment it replies to (None for a top-level one); it is asked only when
+    the target is in a comment, one level at a time and no further than that
+    comment, so a caller may look parents up as it goes.
+    """
+    if (
+        target.annotator != claim.annotator
+        or target.is_gold != claim.is_gold
+        or target.thread != claim.thread
+    ):
+        raise ClaimRuleError(
+            ClaimRule.TARGET_NOT_OWN,
+            "The target claim must be one of your own claims in this thread.",
+            field="stance_target",
+        )
+    if claim.text is None:
+        raise ClaimRuleError(
+            ClaimRule.TARGET_FROM_ARTICLE,
+            "A claim in the article can only target the thesis.",
+            field="stance_target",
+        )
+    if target.text is not None and not replies_to(claim.text, target.text, parent_of):
+        raise ClaimRuleError(
+            ClaimRule.TARGET_NOT_UP_THE_CHAIN,
+            "The target claim must be in the article or in a comment "
+            "this one replies to (up the reply chain).",
+            field="stance_target",
+        )
+
+
+def replies_to(
+    comment: TextKey, ancestor: TextKey, parent_of: Callable[[TextKey], TextKey | None]
+) -> bool:
+    """Whether ``ancestor`` is up the reply chain of ``comment`` (``comment`` itself is not)."""
+    current = parent_of(comment)
+    while current is not None:
+        if current == ancestor:
+            return True
+        current = parent_of(current)
+    return False
