@@ -1,8 +1,8 @@
 """``{% jinja %}``: renders one of the thread page's Jinja2 fragments inside a Django template.
 
-The fragments repeated for every comment (``templates/jinja2/annotate/``) are Jinja2 templates,
-as the Django template language takes several times the page's time budget for a 2,000-comment
-thread (see config/jinja2.py). This tag is the only glue: it holds no markup.
+The fragments repeated for every comment (``templates/jinja2/annotate/``) are Jinja2 templates:
+the Django template language alone takes more than the page's time budget to render them for a
+2,000-comment thread (see config/jinja2.py). This tag is the only glue: it holds no markup.
 """
 
 from __future__ import annotations
