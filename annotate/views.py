@@ -46,7 +46,6 @@ from annotate.selectors import (
     workspace_get,
     workspace_text,
 )
-from annotate.templatetags.workspace import saved_html
 from threads.models import Article, Comment
 from threads.selectors import article_list
 
@@ -251,10 +250,17 @@ def _saved_response(
         return redirect(reverse("annotate:thread", args=[article.pk]) + f"#{anchor}")
     text = workspace_text(annotator=request.user, article=article, comment=comment, schema=schema)
     labelled, total = assignment_progress(assignment=assignment)
-    html = saved_html(
-        text=text, article_id=article.pk, assignment=assignment, labelled=labelled, total=total
+    return render(
+        request,
+        f"{PAGE}#saved",
+        {
+            "t": text,
+            "article": article,
+            "assignment": assignment,
+            "labelled": labelled,
+            "total": total,
+        },
     )
-    return HttpResponse(html)
 
 
 def _target_claims_posted(

@@ -122,6 +122,22 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The thread page's hot fragments (its comment list, texts, reply-label controls),
+        # rendered by Jinja2 inside the Django templates: see config/jinja2.py.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "config.jinja2.environment",
+            # Lines holding only a block tag leave nothing in the output; an included
+            # fragment ends with its own line break.
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+            "keep_trailing_newline": True,
+            "extensions": ["jinja2.ext.do"],
+        },
+    },
 ]
 
 DATABASES = {

@@ -16,6 +16,7 @@ from annotate.models import (
     AssignmentStatus,
     Claim,
     LabelKind,
+    LabelValue,
     ReplyLabel,
 )
 from tests.annotate.bigthread import build_thread
@@ -25,6 +26,7 @@ from tests.factories import (
     ClaimFactory,
     CommentFactory,
     CorpusFactory,
+    ReplyLabelFactory,
     label,
 )
 
@@ -160,7 +162,7 @@ def test_it_escapes_user_text(as_alice, corpus, alice):
     AssignmentFactory(annotator=alice, article=article)
     body = as_alice.get(_thread_url(article)).content.decode()
     assert "<script>alert(1)</script>" not in body
-    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in body
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in body  # as Jinja2 escapes quotes
     assert "&lt;b&gt;x&lt;/b&gt;" in body and "&lt;i&gt;me&lt;/i&gt;" in body
 
 
@@ -169,6 +171,42 @@ def test_it_keeps_carriage_returns_in_the_text(as_alice, corpus, alice):
     AssignmentFactory(annotator=alice, article=article)
     body = as_alice.get(_thread_url(article)).content.decode()
     assert "One.&#13;\nTwo." in body
+
+
+def test_it_escapes_claim_notes_and_quotes(as_alice, corpus, alice):
+    article = ArticleFactory(corpus=corpus, body="<b>Bold</b> claim.")
+    AssignmentFactory(annotator=alice, article=article)
+    ClaimFactory(annotator=alice, article=article, start=0, end=11, note='"><script>x</script>')
+    body = as_alice.get(_thread_url(article)).content.decode()
+    assert "<script>x" not in body and "<b>Bold" not in body
+    assert 'title="&#34;&gt;&lt;script&gt;x&lt;/script&gt;"' in body
+    assert "<q>&lt;b&gt;Bold&lt;/b&gt;</q>" in body
+
+
+def test_it_escapes_label_names(as_alice, thread, corpus, alice):
+    kind = LabelValue.objects.create(corpus=corpus, kind=LabelKind.CLAIM_TYPE, name="<i>kind</i>")
+    LabelValue.objects.create(corpus=corpus, kind=LabelKind.REPLY_LABEL, name="<u>agree</u>")
+    ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c1"], claim_type=kind)
+    body = as_alice.get(_thread_url(thread["article"])).content.decode()
+    assert "<i>kind</i>" not in body and "<i>&lt;i&gt;kind&lt;/i&gt;</i>" in body
+    assert "<u>agree" not in body and ">&lt;u&gt;agree&lt;/u&gt;</button>" in body
+
+
+def test_it_leaves_the_replies_box_of_a_leaf_comment_empty(as_alice, thread):
+    # CSS hides an empty box (:empty), which white space inside it would defeat.
+    body = as_alice.get(_thread_url(thread["article"]), **HX).content.decode()
+    leaf = body[body.index(f'id="c{thread["c4"].pk}"') :]
+    assert '<div class="replies"></div></article>' in leaf
+
+
+def test_it_shows_no_reply_button_on_for_a_retired_label(as_alice, thread, corpus, alice):
+    deny = label(corpus, LabelKind.REPLY_LABEL, "deny")
+    ReplyLabelFactory(annotator=alice, comment=thread["c2"], label=deny)
+    LabelValue.objects.filter(pk=deny.pk).update(retired=True)
+    body = as_alice.get(_thread_url(thread["article"]), **HX).content.decode()
+    control = body[body.index(f'id="rl-{thread["c2"].pk}"') :]
+    control = control[: control.index("</form>")]
+    assert 'aria-pressed="true"' not in control and "deny" not in control
 
 
 def test_it_renders_the_guidelines_as_sanitised_markdown(as_alice, thread, corpus):
@@ -280,6 +318,16 @@ def test_it_saves_a_claim_and_returns_the_text_with_its_highlight(as_alice, thre
     assert f'id="tb-{thread["c1"].pk}"' in body and "😀 comment</mark>" in body
     assert 'id="editor"' in body and 'hx-swap-oob="true"' in body  # closes the editor
     assert "1 / 4" in body  # the progress, out of band
+
+
+def test_it_escapes_the_text_it_returns_after_a_save(as_alice, corpus, alice):
+    article = ArticleFactory(corpus=corpus)
+    comment = CommentFactory(article=article, text="<b>Bold</b>\r\nclaim.")
+    AssignmentFactory(annotator=alice, article=article)
+    data = _claim_post({"article": article}, comment, 0, 11)
+    body = as_alice.post(_create_url({"article": article}), data, **HX).content.decode()
+    assert "<b>Bold" not in body
+    assert "&lt;b&gt;Bold&lt;/b&gt;</mark>&#13;\nclaim." in body
 
 
 def test_it_swaps_only_the_progress_of_the_status_panel_after_a_save(as_alice, thread):
