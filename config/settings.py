@@ -150,9 +150,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Database sessions and the model backend, each read with one compiled query (annotate/auth.py).
-SESSION_ENGINE = "annotate.auth"
-AUTHENTICATION_BACKENDS = ["annotate.auth.ModelBackend"]
+# Sessions are read from the cache and written through to the database (Django's cached_db):
+# a request reads its session without a query, and signing out or a password change still ends
+# it. The cache is each process's own memory for now, so a session ended in one gunicorn worker
+# stays readable from the others' caches until it expires: a cache shared by the workers (a
+# later change) closes that. Enough entries for every session a worker sees in a day.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "annotate:home"
