@@ -135,11 +135,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "DATABASE_PREPARED_STATEMENTS", True
 ):
-    # The few reads every save and page view repeats (annotate.selectors.CompiledRead) run as
-    # prepared statements: psycopg prepares a statement only when asked (Django's own cursors
-    # bind on the client and never do), and never on its own below this many runs. Turn it off
-    # behind a pooler in transaction mode, which cannot keep them (PgBouncer before 1.21).
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
+    # Parameters bound on the server (Django binds them on the client by default), so that
+    # psycopg can prepare statements: it prepares one by itself once it has run more than
+    # ``prepare_threshold`` times on a connection, and keeps the 100 most recently used. A claim
+    # save repeats the same few statements, which then skip parsing and, once PostgreSQL settles
+    # on a generic plan, planning. Turn it off behind a pooler in transaction mode, which cannot
+    # keep prepared statements (PgBouncer before 1.21): DATABASE_PREPARED_STATEMENTS=0.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
