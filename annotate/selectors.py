@@ -559,20 +559,11 @@ def assignment_progress(*, assignment: Assignment) -> tuple[int, int]:
     own = {"article_id": assignment.article_id, "annotator_id": assignment.annotator_id}
     claimed = Claim.objects.filter(**own, is_gold=False).values("comment_id")
     labelled = ReplyLabel.objects.filter(**own, is_gold=False).values("comment_id")
-    rows = list(
-        Comment.objects.filter(article_id=assignment.article_id)
-        .order_by()
-        .values("article_id")
-        .annotate(
-            total=Count("pk"),
-            labelled=Count("pk", filter=Q(pk__in=claimed) | Q(pk__in=labelled)),
-        )
-        .values_list("total", "labelled")
+    counts = Comment.objects.filter(article_id=assignment.article_id).aggregate(
+        total=Count("pk"),
+        labelled=Count("pk", filter=Q(pk__in=claimed) | Q(pk__in=labelled)),
     )
-    if not rows:  # a thread without comments has no group to count
-        return 0, 0
-    [(total, labelled_count)] = rows
-    return labelled_count, total
+    return counts["labelled"], counts["total"]
 
 
 def assignment_list(*, annotator: AbstractBaseUser) -> QuerySet[Assignment]:
