@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -262,216 +258,11 @@ class Schema:
         return self.current(LabelKind.REPLY_LABEL)
 
 
-class _Param:
-    """Where a named parameter goes in a :class:`CompiledRead`'s parameter list."""
-
-    __slots__ = ("adapt", "name")
-
-    def __init__(self, name: str, adapt: Callable[[Any, Any], Any] | None) -> None:
-        self.name = name
-        self.adapt = adapt  # (connection, value) -> what the cursor takes; None: the value as is
-
-
-def _adapt_int(conn: Any, value: Any) -> int:
-    return int(value)
-
-
-def _adapt_datetime(conn: Any, value: datetime) -> Any:
-    return conn.ops.adapt_datetimefield_value(value)
-
-
-class CompiledRead:
-    """A read on a hot path (a save, the signed-in user), compiled from its ORM queryset once per
-    database and then run with new parameters.
-
-    Building and compiling a queryset (lookups, joins, quoting) costs a request several times
-    what the database takes to answer it, and a save runs the same few reads every time.
-    ``build`` receives a stand-in for each parameter: for a name in ``names``, a negative
-    integer (never a real id nor a literal of the query); for one in ``strings``, a string no
-    one would type; for one in ``datetimes``, an unlikely instant. The SQL it compiles to is
-    kept, and each run swaps the stand-ins for the values given. Rows come back as tuples of
-    what the database sends, unless ``convert``: then each column goes through the converters
-    the ORM would apply (booleans and datetimes on SQLite, for instance).
-
-    On PostgreSQL the statement is prepared on each connection the first time it runs there:
-    later runs skip parsing and, once PostgreSQL settles on a generic plan, planning (Django
-    itself prepares nothing, to stay usable behind a transaction-mode pooler: set
-    ``DATABASE_PREPARED_STATEMENTS=0`` there: see the settings).
-    """
-
-    _FIRST_STAND_IN = -1_000_000_001  # inside a 32-bit integer, so no lookup treats it as overflow
-    _DATETIME_STAND_IN = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
-
-    def __init__(
-        self,
-        build: Callable[..., QuerySet],
-        *names: str,
-        strings: tuple[str, ...] = (),
-        datetimes: tuple[str, ...] = (),
-        convert: bool = False,
-    ) -> None:
-        self._build = build
-        self._names = names
-        self._strings = strings
-        self._datetimes = datetimes
-        self._convert = convert
-        self._compiled: dict[tuple[str, str], tuple[str, list[Any], list]] = {}
-
-    def _sql(self, alias: str) -> tuple[str, list[Any], list]:
-        key = (alias, connections[alias].vendor)
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            conn = connections[alias]
-            stand_ins: dict[Any, Any] = {
-                self._FIRST_STAND_IN - i: name for i, name in enumerate(self._names)
-            }
-            values: dict[str, Any] = {name: value for value, name in stand_ins.items()}
-            adapters: dict[str, Any] = {name: _adapt_int for name in self._names}
-            for name in self._strings:
-                values[name] = f"\x1f{name}:{uuid.uuid4().hex}\x1f"
-                stand_ins[values[name]] = name
-            for i, name in enumerate(self._datetimes):
-                values[name] = self._DATETIME_STAND_IN + timedelta(microseconds=i)
-                stand_ins[_adapt_datetime(conn, values[name])] = name
-                adapters[name] = _adapt_datetime
-            queryset = self._build(**values)
-            compiler = queryset.query.get_compiler(alias)
-            sql, params = compiler.as_sql()
-            slots = [
-                _Param(stand_ins[p], adapters.get(stand_ins[p]))
-                if type(p) in (int, str, datetime) and p in stand_ins
-                else p
-                for p in params
-            ]
-            placed = {slot.name for slot in slots if isinstance(slot, _Param)}
-            wanted = {*self._names, *self._strings, *self._datetimes}
-            assert placed == wanted, f"parameters not in the SQL: {placed ^ wanted}"
-            converters = []
-            if self._convert:
-                columns = [col for col, _, _ in compiler.select[: compiler.col_count]]
-                found = compiler.get_converters(columns)
-                converters = [
-                    (i, found[i][0], found[i][1]) for i in range(len(columns)) if i in found
-                ]
-            compiled = self._compiled[key] = (sql, slots, converters)
-        return compiled
-
-    def rows(self, **values: Any) -> list[tuple]:
-        alias = DEFAULT_DB_ALIAS
-        sql, slots, converters = self._sql(alias)
-        conn = connections[alias]
-        params = [
-            (s.adapt(conn, values[s.name]) if s.adapt else values[s.name])
-            if isinstance(s, _Param)
-            else s
-            for s in slots
-        ]
-        with db_cursor(conn) as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        if converters:
-            converted = []
-            for row in rows:
-                row = list(row)
-                for i, functions, expression in converters:
-                    for convert in functions:
-                        row[i] = convert(row[i], expression, conn)
-                converted.append(tuple(row))
-            rows = converted
-        return rows
-
-
-def _prepares(conn: Any) -> bool:
-    """Whether ``conn`` may prepare statements: PostgreSQL with a ``prepare_threshold`` (see
-    ``DATABASE_PREPARED_STATEMENTS`` in the settings); psycopg prepares none without one."""
-    return (
-        conn.vendor == "postgresql"
-        and conn.settings_dict["OPTIONS"].get("prepare_threshold") is not None
-    )
-
-
-@functools.cache
-def _preparing_cursor_class() -> type:
-    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
-        ServerBindingCursor,
-    )
-
-    class PreparingCursor(ServerBindingCursor):
-        """Binds parameters on the server and prepares the statement the first time it runs on
-        the connection (psycopg keeps up to ``prepared_max`` of them per connection)."""
-
-        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-            return super().execute(query, params, **{**kwargs, "prepare": True})
-
-    return PreparingCursor
-
-
-def db_cursor(conn: Any) -> Any:
-    """A cursor on ``conn``: Django's own, or on PostgreSQL one that prepares what it runs. Either
-    way Django wraps it, so execute wrappers and error translation apply.
-
-    Not while queries are logged (``DEBUG``, ``CaptureQueriesContext``): Django's log reads the
-    SQL with its parameters from a client-side cursor, and has nothing to show of a prepared one.
-    """
-    if not _prepares(conn) or conn.queries_logged:
-        return conn.cursor()
-    conn.close_if_health_check_failed()
-    conn.ensure_connection()
-    with conn.wrap_database_errors:
-        raw = _preparing_cursor_class()(conn.connection)
-        _match_timezone(conn, raw)
-        return conn._prepare_cursor(raw)
-
-
-def _match_timezone(conn: Any, cursor: Any) -> None:
-    """What Django's ``create_cursor`` does for a connection whose time zone changed since it
-    opened (``override_settings(TIME_ZONE=...)``): read timestamps in the current one."""
-    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
-        TIMESTAMPTZ_OID,
-    )
-    from django.db.backends.postgresql.psycopg_any import register_tzloader
-    from psycopg.pq import Format
-
-    loader = conn.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
-    if conn.timezone != loader.timezone:
-        register_tzloader(conn.timezone, cursor)
-
-
-def _attnames(model: type, wanted: Iterable[str]) -> list[str]:
-    """``wanted`` in the model's field order, as ``Model.from_db`` takes a partial row."""
-    wanted = set(wanted)
-    return [f.attname for f in model._meta.concrete_fields if f.attname in wanted]  # type: ignore[attr-defined]
-
-
-_LABEL_FIELDS = [f.attname for f in LabelValue._meta.concrete_fields]
-_RETIRED = _LABEL_FIELDS.index("retired")
-_SCHEMA_READ = CompiledRead(
-    lambda corpus_id: LabelValue.objects.filter(corpus_id=corpus_id)
-    .order_by("kind", "order", "id")
-    .values_list(*_LABEL_FIELDS),
-    "corpus_id",
-)
-
-
-# The last schema built for each corpus, with the rows it was built from: the schema is read on
-# every request, but rebuilt only when a row differs. Nobody changes these values in place.
-_schemas: dict[int, tuple[list[tuple], Schema]] = {}
-
-
 def schema_get(*, corpus_id: int) -> Schema:
     """Every label value of the corpus, retired ones included (old labels still show): one query."""
-    rows = _SCHEMA_READ.rows(corpus_id=corpus_id)
-    known = _schemas.get(corpus_id)
-    if known is not None and known[0] == rows:
-        return known[1]
-    values = []
-    for row in rows:
-        fields = list(row)
-        fields[_RETIRED] = bool(fields[_RETIRED])  # SQLite answers 0 or 1
-        values.append(LabelValue.from_db(DEFAULT_DB_ALIAS, _LABEL_FIELDS, fields))
-    schema = Schema(values)
-    _schemas[corpus_id] = (rows, schema)
-    return schema
+    return Schema(
+        list(LabelValue.objects.filter(corpus_id=corpus_id).order_by("kind", "order", "id"))
+    )
 
 
 @dataclass
@@ -564,14 +355,7 @@ def _attach_labels(claims: Iterable[Claim], schema: Schema, by_id: dict[int, Cla
             claim.target_claim = by_id[claim.target_claim_id]
 
 
-class _Pk:
-    """Stands in for a user where only the primary key is read."""
-
-    def __init__(self, pk: int) -> None:
-        self.pk = pk
-
-
-def _own_claims(*, annotator: AbstractBaseUser | _Pk, article_id: int) -> QuerySet[Claim]:
+def _own_claims(*, annotator: AbstractBaseUser, article_id: int) -> QuerySet[Claim]:
     return Claim.objects.filter(article_id=article_id, annotator_id=annotator.pk, is_gold=False)
 
 
@@ -631,151 +415,100 @@ def workspace_get(*, annotator: AbstractBaseUser, article_id: int) -> Workspace:
     )
 
 
-# What the fragment after a save shows of a claim: columns that need no conversion on any database.
-_TEXT_CLAIM_FIELDS = _attnames(
-    Claim,
-    [
-        "id",
-        "annotator_id",
-        "article_id",
-        "comment_id",
-        "start",
-        "end",
-        "quote",
-        "claim_type_id",
-        "stance_id",
-        "stance_target_id",
-        "target_claim_id",
-        "note",
-    ],
+# The save path: what a claim save reads and what its fragment shows, each in one query that
+# loads only the columns used (``only``), so that no JSON or timestamps are decoded for nothing.
+
+# A claim in the fragment: targets show as "#<id>", so the target claims themselves are not read.
+_TEXT_CLAIM_FIELDS = (
+    "annotator",
+    "article",
+    "comment",
+    "start",
+    "end",
+    "quote",
+    "claim_type",
+    "stance",
+    "stance_target",
+    "target_claim",
+    "note",
 )
-_ARTICLE_CLAIMS_READ = CompiledRead(
-    lambda article_id, annotator_id: _own_claims(annotator=_Pk(annotator_id), article_id=article_id)
-    .filter(comment__isnull=True)
-    .values_list(*_TEXT_CLAIM_FIELDS),
-    "article_id",
-    "annotator_id",
-)
-_COMMENT_CLAIMS_READ = CompiledRead(
-    lambda article_id, annotator_id, comment_id: _own_claims(
-        annotator=_Pk(annotator_id), article_id=article_id
-    )
-    .filter(comment_id=comment_id)
-    .values_list(*_TEXT_CLAIM_FIELDS),
-    "article_id",
-    "annotator_id",
-    "comment_id",
-)
+# The article as a save checks it (its corpus, its body for the span) and the fragment shows it.
+_SAVE_ARTICLE_FIELDS = ("article__corpus", "article__title", "article__body")
+# A comment as a save checks it (its text, its place in the tree) and the fragment shows it.
+_COMMENT_FIELDS = ("article", "parent", "external_id", "author", "text", "depth", "position")
 
 
 def workspace_text(
     *, annotator: AbstractBaseUser, article: Article, comment: Comment | None, schema: Schema
 ) -> TextView:
     """One text with the annotator's claims on it, for the fragment a save returns: one query."""
-    # Targets show as "#<id>", so the target claims themselves need not be read.
+    claims = _own_claims(annotator=annotator, article_id=article.pk).only(*_TEXT_CLAIM_FIELDS)
     if comment is None:
-        rows = _ARTICLE_CLAIMS_READ.rows(article_id=article.pk, annotator_id=annotator.pk)
+        claims = claims.filter(comment__isnull=True)
     else:
-        rows = _COMMENT_CLAIMS_READ.rows(
-            article_id=article.pk, annotator_id=annotator.pk, comment_id=comment.pk
-        )
-    claims = [Claim.from_db(DEFAULT_DB_ALIAS, _TEXT_CLAIM_FIELDS, row) for row in rows]
-    _attach_labels(claims, schema, {})
+        claims = claims.filter(comment_id=comment.pk)
+    text_claims = list(claims)
+    _attach_labels(text_claims, schema, {})
     key = ARTICLE_KEY if comment is None else str(comment.pk)
-    return TextView(key, comment, article.body if comment is None else comment.text, claims)
-
-
-_SAVE_ASSIGNMENT_FIELDS = _attnames(Assignment, ["id", "annotator_id", "article_id", "status"])
-_SAVE_ARTICLE_FIELDS = _attnames(Article, ["id", "corpus_id", "title", "body"])
-_SAVE_ASSIGNMENT_READ = CompiledRead(
-    lambda annotator_id, article_id: Assignment.objects.filter(
-        annotator_id=annotator_id, article_id=article_id
-    )
-    .order_by()
-    .values_list(*_SAVE_ASSIGNMENT_FIELDS, *(f"article__{f}" for f in _SAVE_ARTICLE_FIELDS)),
-    "annotator_id",
-    "article_id",
-)
+    return TextView(key, comment, article.body if comment is None else comment.text, text_claims)
 
 
 def assignment_get_for_save(*, annotator: AbstractBaseUser, article_id: int) -> Assignment:
     """The annotator's assignment to the article, or 404: the check of
-    :func:`annotate.access.get_thread_for_annotator`, in one compiled query that reads only what
-    a save and its fragment use (the article's id, corpus, title and body; not the corpus)."""
-    rows = _SAVE_ASSIGNMENT_READ.rows(annotator_id=annotator.pk, article_id=article_id)
-    if not rows:
+    :func:`annotate.access.get_thread_for_annotator`, in one query that reads only what a save
+    and its fragment use (the article's id, corpus, title and body; not the corpus)."""
+    assignment = (
+        Assignment.objects.filter(annotator_id=annotator.pk, article_id=article_id)
+        .select_related("article")
+        .only("annotator", "article", "status", *_SAVE_ARTICLE_FIELDS)
+        .first()
+    )
+    if assignment is None:
         raise Http404("No such thread among your assignments.")
-    row = rows[0]
-    split = len(_SAVE_ASSIGNMENT_FIELDS)
-    assignment = Assignment.from_db(DEFAULT_DB_ALIAS, _SAVE_ASSIGNMENT_FIELDS, row[:split])
-    assignment.article = Article.from_db(DEFAULT_DB_ALIAS, _SAVE_ARTICLE_FIELDS, row[split:])
     return assignment
-
-
-def _comment_fields() -> list[str]:
-    return _attnames(
-        Comment,
-        ["id", "article_id", "parent_id", "external_id", "author", "text", "depth", "position"],
-    )
-
-
-_SAVE_COMMENT_FIELDS = _comment_fields()
-_SAVE_WITH_COMMENT_READ = CompiledRead(
-    lambda annotator_id, article_id, comment_id: Comment.objects.filter(
-        pk=comment_id, article_id=article_id, article__assignments__annotator_id=annotator_id
-    )
-    .order_by()
-    .values_list(
-        *_SAVE_COMMENT_FIELDS,
-        *(f"article__assignments__{f}" for f in _SAVE_ASSIGNMENT_FIELDS),
-        *(f"article__{f}" for f in _SAVE_ARTICLE_FIELDS),
-    ),
-    "annotator_id",
-    "article_id",
-    "comment_id",
-)
 
 
 def assignment_comment_get_for_save(
     *, annotator: AbstractBaseUser, article_id: int, comment_id: int
 ) -> tuple[Assignment, Comment] | None:
     """What :func:`assignment_get_for_save` reads, and the comment ``comment_id`` of the article,
-    in one compiled query; None when the thread is not assigned to the annotator or the comment
-    is not in it (the caller then tells which with the queries it would have made anyway)."""
-    rows = _SAVE_WITH_COMMENT_READ.rows(
-        annotator_id=annotator.pk, article_id=article_id, comment_id=comment_id
+    in one query; None when the thread is not assigned to the annotator or the comment is not in
+    it (the caller then tells which with the queries it would have made anyway).
+
+    The comment comes with its article; the assignment (one per annotator and article, the join
+    that checks access) comes as two annotated columns, from which the assignment is built: a
+    save reads its id and status and may move it from to-do to in progress (an ``update``).
+    """
+    comment = (
+        Comment.objects.filter(
+            pk=comment_id, article_id=article_id, article__assignments__annotator_id=annotator.pk
+        )
+        .select_related("article")
+        .only(*_COMMENT_FIELDS, *_SAVE_ARTICLE_FIELDS)
+        .annotate(
+            assignment_pk=F("article__assignments__pk"),
+            assignment_status=F("article__assignments__status"),
+        )
+        .first()
     )
-    if not rows:
+    if comment is None:
         return None
-    row = rows[0]
-    split = len(_SAVE_COMMENT_FIELDS)
-    split2 = split + len(_SAVE_ASSIGNMENT_FIELDS)
-    comment = Comment.from_db(DEFAULT_DB_ALIAS, _SAVE_COMMENT_FIELDS, row[:split])
-    assignment = Assignment.from_db(DEFAULT_DB_ALIAS, _SAVE_ASSIGNMENT_FIELDS, row[split:split2])
-    article = Article.from_db(DEFAULT_DB_ALIAS, _SAVE_ARTICLE_FIELDS, row[split2:])
-    assignment.article = article
-    comment.article = article
+    assignment = Assignment(
+        pk=comment.assignment_pk,  # type: ignore[attr-defined]
+        annotator_id=annotator.pk,
+        article=comment.article,
+        status=comment.assignment_status,  # type: ignore[attr-defined]
+    )
     return assignment, comment
 
 
-_THREAD_COMMENT_FIELDS = _comment_fields()
-_THREAD_COMMENT_READ = CompiledRead(
-    lambda article_id, comment_id: Comment.objects.filter(pk=comment_id, article_id=article_id)
-    .order_by()
-    .values_list(*_THREAD_COMMENT_FIELDS),
-    "article_id",
-    "comment_id",
-)
-
-
 def thread_comment_get(*, article: Article, comment_id: int) -> Comment | None:
-    """One comment of the article (its text, place in the tree and author), or None: one
-    compiled query."""
-    rows = _THREAD_COMMENT_READ.rows(article_id=article.pk, comment_id=comment_id)
-    if not rows:
-        return None
-    comment = Comment.from_db(DEFAULT_DB_ALIAS, _THREAD_COMMENT_FIELDS, rows[0])
-    comment.article = article
+    """One comment of the article (its text, place in the tree and author), or None: one query."""
+    comment = (
+        Comment.objects.filter(pk=comment_id, article_id=article.pk).only(*_COMMENT_FIELDS).first()
+    )
+    if comment is not None:
+        comment.article = article
     return comment
 
 
@@ -823,32 +556,14 @@ def assignment_progress(*, assignment: Assignment) -> tuple[int, int]:
     The annotator's labelled comment ids come from the article/annotator indexes and are
     matched as a set (``IN``), rather than probing both label tables for every comment.
     """
-    rows = _PROGRESS_READ.rows(
-        article_id=assignment.article_id, annotator_id=assignment.annotator_id
-    )
-    if not rows:  # a thread without comments has no group to count
-        return 0, 0
-    total, labelled = rows[0]
-    return labelled, total
-
-
-def _progress_query(article_id: int, annotator_id: int) -> QuerySet:
-    own = {"article_id": article_id, "annotator_id": annotator_id}
+    own = {"article_id": assignment.article_id, "annotator_id": assignment.annotator_id}
     claimed = Claim.objects.filter(**own, is_gold=False).values("comment_id")
     labelled = ReplyLabel.objects.filter(**own, is_gold=False).values("comment_id")
-    return (
-        Comment.objects.filter(article_id=article_id)
-        .order_by()
-        .values("article_id")
-        .annotate(
-            total=Count("pk"),
-            labelled=Count("pk", filter=Q(pk__in=claimed) | Q(pk__in=labelled)),
-        )
-        .values_list("total", "labelled")
+    counts = Comment.objects.filter(article_id=assignment.article_id).aggregate(
+        total=Count("pk"),
+        labelled=Count("pk", filter=Q(pk__in=claimed) | Q(pk__in=labelled)),
     )
-
-
-_PROGRESS_READ = CompiledRead(_progress_query, "article_id", "annotator_id")
+    return counts["labelled"], counts["total"]
 
 
 def assignment_list(*, annotator: AbstractBaseUser) -> QuerySet[Assignment]:

@@ -8,9 +8,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
-from django.db.models import signals
-from django.db.models.sql import InsertQuery
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from annotate.models import (
@@ -24,7 +22,6 @@ from annotate.models import (
     LabelValue,
     ReplyLabel,
 )
-from annotate.selectors import db_cursor
 from threads.models import Article, Comment, Corpus
 
 
@@ -74,67 +71,6 @@ def corpus_get_or_create(*, slug: str, title: str = "") -> tuple[Corpus, bool]:
 # Every write below validates first (raising ValidationError with a message a person can act on),
 # then writes the row and its AnnotationEvent in one transaction. Views, the API and the admin all
 # call these; none of them writes a Claim or ReplyLabel directly.
-
-
-class _Insert:
-    """Saves a new row of ``model``: the INSERT compiled by the ORM once per database, then run
-    with each row's values (prepared by its fields, as the ORM prepares them) and the new id read
-    back. On PostgreSQL it is a prepared statement (see ``annotate.selectors.CompiledRead``).
-
-    ``Model.save`` builds and compiles an insert query for every row, which on the save path
-    cost more CPU than the database spends writing the row. Behaves as ``save()`` on a new
-    object: the fields' ``pre_save``, the ``pre_save`` and ``post_save`` signals, ``_state``.
-    """
-
-    def __init__(self, model: type[models.Model]) -> None:
-        self.model = model
-        meta = model._meta
-        self.fields = [f for f in meta.concrete_fields if f is not meta.pk]
-        self._sql: dict[tuple[str, str], tuple[str, bool]] = {}
-
-    def _compiled(self, alias: str, obj: models.Model) -> tuple[str, bool]:
-        key = (alias, connections[alias].vendor)
-        if key not in self._sql:
-            query = InsertQuery(self.model)
-            query.insert_values(self.fields, [obj])
-            compiler = query.get_compiler(using=alias)
-            compiler.returning_fields = [self.model._meta.pk]
-            [(sql, params)] = compiler.as_sql()
-            assert len(params) == len(self.fields), "an insert with extra parameters"
-            self._sql[key] = (sql, " RETURNING " in sql)
-        return self._sql[key]
-
-    def save(self, obj: models.Model) -> None:
-        assert obj._state.adding and obj.pk is None, "only new rows"
-        alias = DEFAULT_DB_ALIAS
-        obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
-        signals.pre_save.send(
-            sender=self.model, instance=obj, raw=False, using=alias, update_fields=None
-        )
-        conn = connections[alias]
-        sql, returning = self._compiled(alias, obj)
-        params = [f.get_db_prep_save(f.pre_save(obj, True), connection=conn) for f in self.fields]
-        with db_cursor(conn) as cursor:
-            cursor.execute(sql, params)
-            if returning:
-                obj.pk = cursor.fetchone()[0]
-            else:  # pragma: no cover - databases without INSERT ... RETURNING
-                meta = self.model._meta
-                obj.pk = conn.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
-        obj._state.adding = False
-        obj._state.db = alias
-        signals.post_save.send(
-            sender=self.model,
-            instance=obj,
-            created=True,
-            update_fields=None,
-            raw=False,
-            using=alias,
-        )
-
-
-_CLAIM_INSERT = _Insert(Claim)
-_EVENT_INSERT = _Insert(AnnotationEvent)
 
 
 def _text_of(*, article: Article, comment: Comment | None) -> str:
@@ -289,7 +225,7 @@ def _event_record(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> None:
-    event = AnnotationEvent(
+    AnnotationEvent.objects.create(
         actor_id=actor.pk,
         action=action,
         object_type=object_type,
@@ -298,7 +234,6 @@ def _event_record(
         before=before,
         after=after,
     )
-    _EVENT_INSERT.save(event)
 
 
 def _assignment_touch(
@@ -433,7 +368,7 @@ def _claim_create(
         created_at=now,
         updated_at=now,
     )
-    _CLAIM_INSERT.save(claim)
+    claim.save()
     _event_record(
         actor=annotator,
         action=EventAction.CREATE,
@@ -578,11 +513,7 @@ def reply_label_set(
     *, annotator: AbstractBaseUser, comment: Comment, label: LabelValue | None
 ) -> ReplyLabel:
     """Set the annotator's one reply label on ``comment`` (creating or replacing it)."""
-    corpus_id = (
-        comment.article.corpus_id
-        if "article" in comment._state.fields_cache
-        else Article.objects.values_list("corpus_id", flat=True).get(pk=comment.article_id)
-    )
+    corpus_id = comment.article.corpus_id  # no query when the caller loaded it (the views do)
     existing = (
         ReplyLabel.objects.select_for_update(of=("self",))
         .select_related("label")

@@ -158,11 +158,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "DATABASE_PREPARED_STATEMENTS", True
 ):
-    # The few reads every save and page view repeats (annotate.selectors.CompiledRead) run as
-    # prepared statements: psycopg prepares a statement only when asked (Django's own cursors
-    # bind on the client and never do), and never on its own below this many runs. Turn it off
-    # behind a pooler in transaction mode, which cannot keep them (PgBouncer before 1.21).
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
+    # Parameters bound on the server (Django binds them on the client by default), so that
+    # psycopg can prepare statements: it prepares one by itself once it has run more than
+    # ``prepare_threshold`` times on a connection, and keeps the 100 most recently used. A claim
+    # save repeats the same few statements, which then skip parsing and, once PostgreSQL settles
+    # on a generic plan, planning. Turn it off behind a pooler in transaction mode, which cannot
+    # keep prepared statements (PgBouncer before 1.21): DATABASE_PREPARED_STATEMENTS=0.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -173,9 +177,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Database sessions and the model backend, each read with one compiled query (annotate/auth.py).
-SESSION_ENGINE = "annotate.auth"
-AUTHENTICATION_BACKENDS = ["annotate.auth.ModelBackend"]
+# Sessions are read from the cache and written through to the database (Django's cached_db):
+# a request reads its session without a query, and signing out or a password change still ends
+# it. The cache is each process's own memory for now, so a session ended in one gunicorn worker
+# stays readable from the others' caches until it expires: a cache shared by the workers (a
+# later change) closes that. Enough entries for every session a worker sees in a day.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "annotate:home"

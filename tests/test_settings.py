@@ -88,7 +88,9 @@ def _database_options(**env: str) -> str:
 
 def test_it_prepares_statements_on_postgresql_unless_told_not_to():
     url = "postgres://u@db.example:5432/threadlab"
-    assert "'prepare_threshold'" in _database_options(DATABASE_URL=url)
+    on = _database_options(DATABASE_URL=url)
+    assert "'server_side_binding': True" in on and "'prepare_threshold': 5" in on
     off = _database_options(DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="0")
-    assert "prepare_threshold" not in off
-    assert "prepare_threshold" not in _database_options(DATABASE_URL="sqlite:////tmp/x.sqlite3")
+    assert "server_side_binding" not in off and "prepare_threshold" not in off
+    sqlite = _database_options(DATABASE_URL="sqlite:////tmp/x.sqlite3")
+    assert "server_side_binding" not in sqlite and "prepare_threshold" not in sqlite

@@ -7,6 +7,7 @@ from django.http import Http404
 
 from annotate.models import AssignmentStatus
 from annotate.selectors import (
+    assignment_comment_get_for_save,
     assignment_get_for_save,
     assignment_list,
     assignment_next,
@@ -213,6 +214,50 @@ def test_it_finds_no_assignment_for_a_save_on_an_unassigned_thread(thread, charl
         assignment_get_for_save(annotator=charlie, article_id=thread["article"].pk)
 
 
+def test_it_finds_the_assignment_and_comment_for_a_save_in_one_query(
+    thread, alice, django_assert_num_queries
+):
+    expected = alice.assignments.get()
+    with django_assert_num_queries(1):
+        found = assignment_comment_get_for_save(
+            annotator=alice, article_id=thread["article"].pk, comment_id=thread["c2"].pk
+        )
+        assert found is not None
+        assignment, comment = found
+        read = (
+            assignment.pk,
+            assignment.status,
+            assignment.article.body,
+            comment.text,
+            comment.parent_id,
+            comment.article.corpus_id,
+        )
+    assert read == (
+        expected.pk,
+        expected.status,
+        thread["article"].body,
+        thread["c2"].text,
+        thread["c1"].pk,
+        thread["article"].corpus_id,
+    )
+
+
+def test_it_finds_no_comment_for_a_save_on_an_unassigned_thread(thread, charlie):
+    found = assignment_comment_get_for_save(
+        annotator=charlie, article_id=thread["article"].pk, comment_id=thread["c2"].pk
+    )
+    assert found is None
+
+
+def test_it_finds_no_comment_for_a_save_in_another_thread(thread, alice, corpus):
+    other = ArticleFactory(corpus=corpus)
+    AssignmentFactory(annotator=alice, article=other)
+    found = assignment_comment_get_for_save(
+        annotator=alice, article_id=other.pk, comment_id=thread["c2"].pk
+    )
+    assert found is None
+
+
 def test_it_finds_a_comment_only_in_its_own_thread(thread, corpus):
     found = thread_comment_get(article=thread["article"], comment_id=thread["c3"].pk)
     assert found is not None and (found.text, found.depth) == (thread["c3"].text, 2)
@@ -221,76 +266,7 @@ def test_it_finds_a_comment_only_in_its_own_thread(thread, corpus):
 
 
 def test_it_reads_a_changed_schema_value_at_once(corpus):
-    first = schema_get(corpus_id=corpus.pk)
-    assert schema_get(corpus_id=corpus.pk) is first  # unchanged rows: the same schema
+    schema_get(corpus_id=corpus.pk)
     corpus.label_values.filter(kind="stance", name="oppose").update(colour="#123456")
     changed = schema_get(corpus_id=corpus.pk)
     assert [v.colour for v in changed.stances if v.name == "oppose"] == ["#123456"]
-
-
-# --- Compiled reads: prepared statements on PostgreSQL -----------------------------------------
-
-
-def _prepared_statements() -> list[str]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _read(marker: str):
-    """A compiled read whose SQL names ``marker``, so a test can find its own statement."""
-    from django.db.models import F
-
-    from annotate.models import Assignment
-    from annotate.selectors import CompiledRead
-
-    return CompiledRead(
-        lambda article_id: Assignment.objects.filter(article_id=article_id)
-        .annotate(**{marker: F("status")})
-        .values_list(marker, flat=True),
-        "article_id",
-    )
-
-
-def _without_prepared_statements(monkeypatch) -> None:
-    from django.db import connection
-
-    options = dict(connection.settings_dict["OPTIONS"])
-    options.pop("prepare_threshold", None)
-    monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
-
-
-@pytest.fixture
-def on_postgresql():
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("prepared statements are a PostgreSQL matter")
-
-
-def test_it_prepares_a_compiled_read_on_postgresql(on_postgresql, thread):
-    read = _read("marker_prepared")
-    for _ in range(2):
-        assert read.rows(article_id=thread["article"].pk) == [("todo",), ("todo",)]
-    assert any("marker_prepared" in sql for sql in _prepared_statements())
-
-
-def test_it_prepares_nothing_when_told_not_to(on_postgresql, thread, monkeypatch):
-    _without_prepared_statements(monkeypatch)
-    read = _read("marker_unprepared")
-    for _ in range(2):
-        assert read.rows(article_id=thread["article"].pk) == [("todo",), ("todo",)]
-    assert not any("marker_unprepared" in sql for sql in _prepared_statements())
-
-
-def test_it_reads_the_same_prepared_or_not(thread, alice, monkeypatch):
-    first = assignment_get_for_save(annotator=alice, article_id=thread["article"].pk)
-    _without_prepared_statements(monkeypatch)
-    second = assignment_get_for_save(annotator=alice, article_id=thread["article"].pk)
-    assert (first.pk, first.status, first.article.body) == (
-        second.pk,
-        second.status,
-        second.article.body,
-    )
