@@ -183,12 +183,24 @@ AUTH_PASSWORD_VALIDATORS = [
 # stays readable from the others' caches until it expires: a cache shared by the workers (a
 # later change) closes that. Enough entries for every session a worker sees in a day.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 10_000},
+
+# One cache every web process and worker shares, so a signed-out session, a throttle count or a
+# kept figure means the same in each of them: Redis when REDIS_URL is set, else a table in the
+# database (`manage.py createcachetable`, run by `make run` and `make serve`). A per-process
+# memory cache would let a session signed out in one worker live on in the others.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "threadlab_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "annotate:home"

@@ -94,3 +94,27 @@ def test_it_prepares_statements_on_postgresql_unless_told_not_to():
     assert "server_side_binding" not in off and "prepare_threshold" not in off
     sqlite = _database_options(DATABASE_URL="sqlite:////tmp/x.sqlite3")
     assert "server_side_binding" not in sqlite and "prepare_threshold" not in sqlite
+
+
+def _cache_backend(**env: str) -> str:
+    code = "import config.settings as s; print(s.CACHES['default']['BACKEND'])"
+    clean = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean | {"DEBUG": "1", "ENV_FILE": "/nonexistent"} | env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_it_shares_one_cache_between_processes_in_the_database_by_default():
+    # A per-process cache would keep a signed-out session alive in the other workers.
+    assert _cache_backend() == "django.core.cache.backends.db.DatabaseCache"
+
+
+def test_it_uses_redis_for_the_cache_when_redis_url_is_set():
+    backend = _cache_backend(REDIS_URL="redis://127.0.0.1:6379/0")
+    assert backend == "django.core.cache.backends.redis.RedisCache"

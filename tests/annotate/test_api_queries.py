@@ -28,6 +28,11 @@ pytestmark = pytest.mark.django_db
 
 SIZES = [2, 40]
 
+# The API throttle counts requests in the shared database cache: a read, then the cache's
+# size check, the key's lookup and the write in a savepoint (Django's DatabaseCache), per
+# request, whatever the size of the answer.
+THROTTLE = 6
+
 
 def build(corpus, size):
     """``size`` threads, each with comments, claims by two annotators and reply labels."""
@@ -50,7 +55,7 @@ def test_it_lists_claims_in_a_fixed_number_of_queries(
 ):
     build(corpus, size)
     client = client_for(rita)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(5 + THROTTLE):
         response = client.get("/api/v1/claims/")
     assert len(response.json()["results"]) == min(4 * size, 100)
 
@@ -61,7 +66,7 @@ def test_it_lists_filtered_claims_in_a_fixed_number_of_queries(
 ):
     build(corpus, size)
     client = client_for(rita)
-    with django_assert_max_num_queries(7):  # one more for each label name to check
+    with django_assert_max_num_queries(7 + THROTTLE):  # one more for each label name to check
         response = client.get("/api/v1/claims/?stance=support&claim_type=claim&gold=false")
     assert response.status_code == 200
 
@@ -72,7 +77,7 @@ def test_it_lists_an_annotators_claims_in_a_fixed_number_of_queries(
 ):
     annotator, _ = build(corpus, size)
     client = client_for(annotator)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(5 + THROTTLE):
         response = client.get("/api/v1/claims/")
     assert len(response.json()["results"]) == min(2 * size, 100)
 
@@ -83,7 +88,7 @@ def test_it_lists_reply_labels_in_a_fixed_number_of_queries(
 ):
     build(corpus, size)
     client = client_for(rita)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(5 + THROTTLE):
         response = client.get("/api/v1/reply-labels/")
     assert len(response.json()["results"]) == min(2 * size, 100)
 
@@ -94,7 +99,7 @@ def test_it_lists_threads_with_counts_in_a_fixed_number_of_queries(
 ):
     build(corpus, size)
     client = client_for(rita)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(5 + THROTTLE):
         response = client.get("/api/v1/corpora/demo/threads/")
     rows = response.json()["results"]
     assert len(rows) == size
@@ -110,7 +115,7 @@ def test_it_lists_corpora_in_a_fixed_number_of_queries(
 ):
     build(corpus, size)
     client = client_for(admin_user)
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(2 + THROTTLE):
         response = client.get("/api/v1/corpora/")
     assert response.json()[0]["thread_count"] == size
 
@@ -123,6 +128,6 @@ def test_it_reads_a_thread_in_a_fixed_number_of_queries(
     for i in range(size):
         parent = CommentFactory(article=article, parent=parent if i % 3 else None)
     client = client_for(rita)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(3 + THROTTLE):
         response = client.get(f"/api/v1/threads/{article.pk}/")
     assert len(response.json()["comments"]) == size
