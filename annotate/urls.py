@@ -1,29 +1,7 @@
-from django.urls import path
+"""The app's pages, one namespace (``annotate:``) for every capability's URLs."""
 
-from annotate import profile_views, views
+from annotate.workspace import urls as workspace_urls
 
 app_name = "annotate"
 
-# The annotator's pages. The threads app has no pages of its own: admins work on
-# threads in the Django admin, and researchers read them over the API.
-urlpatterns = [
-    path("", views.home, name="home"),
-    path("profile/", profile_views.profile, name="profile"),
-    path("next/", views.open_next, name="next"),
-    path("threads/<int:article_id>/", views.thread, name="thread"),
-    path("threads/<int:article_id>/claims/new/", views.claim_new, name="claim-new"),
-    path("threads/<int:article_id>/claims/", views.claim_create, name="claim-create"),
-    path("threads/<int:article_id>/claims/<int:claim_id>/", views.claim_edit, name="claim-edit"),
-    path(
-        "threads/<int:article_id>/claims/<int:claim_id>/update/",
-        views.claim_update,
-        name="claim-update",
-    ),
-    path(
-        "threads/<int:article_id>/claims/<int:claim_id>/delete/",
-        views.claim_delete,
-        name="claim-delete",
-    ),
-    path("threads/<int:article_id>/reply-label/", views.reply_label, name="reply-label"),
-    path("threads/<int:article_id>/status/", views.assignment_status, name="assignment-status"),
-]
+urlpatterns = [*workspace_urls.urlpatterns]

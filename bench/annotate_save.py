@@ -125,7 +125,7 @@ def setup(clients: int, comments: int) -> tuple[int, list[str], list[tuple[int, 
     from django.contrib.auth.models import User
 
     from annotate.models import Assignment, LabelKind, LabelValue
-    from annotate.services import corpus_get_or_create
+    from annotate.services.corpora import corpus_get_or_create
     from threads.models import Article, Comment
 
     corpus, _ = corpus_get_or_create(slug="bench-save", title="Save benchmark")

@@ -97,7 +97,7 @@ def build(claims: int, comments: int) -> None:
         LabelValue,
         ReplyLabel,
     )
-    from annotate.services import corpus_create
+    from annotate.services.corpora import corpus_create
     from threads.models import Article, Comment
 
     started = time.perf_counter()

@@ -81,7 +81,7 @@ def run(args: argparse.Namespace, connection, CaptureQueriesContext) -> None:  #
     from django.urls import reverse
 
     from annotate.models import Assignment, Claim, LabelKind, LabelValue
-    from annotate.services import corpus_create
+    from annotate.services.corpora import corpus_create
     from tests.annotate.bigthread import build_thread
     from threads.models import Article, Comment
 

@@ -189,6 +189,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # database (`manage.py createcachetable`, run by `make run` and `make serve`). A per-process
 # memory cache would let a session signed out in one worker live on in the others.
 REDIS_URL = env_str("REDIS_URL")
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -13,7 +13,7 @@ from annotate.models import (
     LabelValue,
     ReplyLabel,
 )
-from annotate.services import schema_ensure_defaults
+from annotate.services.corpora import schema_ensure_defaults
 from threads.models import Article, Comment, Corpus
 
 PASSWORD = "correct-horse-battery"

@@ -14,15 +14,11 @@ from django.template.response import TemplateResponse
 from annotate.models import (
     Assignment,
 )
-from annotate.services import (
-    assignment_bulk_create,
-)
+from annotate.services.assignments import assignment_bulk_create
 from threads import admin as threads_admin
 from threads.models import Article
 
 User = get_user_model()
-
-# --- Article: bulk assignment ------------------------------------------------------------------
 
 
 class AssignForm(forms.Form):

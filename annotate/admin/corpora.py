@@ -23,7 +23,7 @@ from annotate.models import (
     LabelValue,
     ReplyLabel,
 )
-from annotate.services import (
+from annotate.services.corpora import (
     label_value_delete,
     label_values_in_use,
     schema_ensure_defaults,
@@ -32,8 +32,6 @@ from threads import admin as threads_admin
 from threads.formats import FORMATS
 from threads.formats.records import FormatError
 from threads.models import Corpus
-
-# --- Corpus: label schema, grants, import upload -------------------------------------------
 
 
 def _deleting(form: forms.BaseForm) -> bool:

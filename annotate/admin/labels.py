@@ -19,12 +19,8 @@ from annotate.models import (
     Claim,
     ReplyLabel,
 )
-from annotate.services import (
-    assignment_set_status,
-)
+from annotate.services.assignments import assignment_set_status
 from threads.models import Corpus
-
-# --- Assignments, labels and their history -----------------------------------------------------
 
 
 @admin.register(Assignment)

@@ -22,7 +22,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
 from annotate.models import Claim, LabelKind, ReplyLabel
-from annotate.selectors import api_label_values
+from annotate.selectors.api import api_label_values
 from threads.models import Article
 
 MAX_ID = 2**63 - 1

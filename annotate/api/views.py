@@ -39,7 +39,7 @@ from annotate.api.serializers import (
     ThreadDetailSerializer,
     ThreadSerializer,
 )
-from annotate.selectors import (
+from annotate.selectors.api import (
     api_claim_list,
     api_corpus_get,
     api_corpus_list,

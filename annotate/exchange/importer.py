@@ -31,7 +31,7 @@ from annotate.exchange.accounts import AnnotatorAccounts
 from annotate.exchange.checking import ThreadChecker
 from annotate.exchange.rows import CheckedThread
 from annotate.exchange.writing import threads_insert
-from annotate.services import corpus_get_or_create
+from annotate.services.corpora import corpus_get_or_create
 from threads.formats.records import FormatError, ThreadRecord
 from threads.formats.tree import ORPHAN_POLICIES
 from threads.models import Article, Corpus

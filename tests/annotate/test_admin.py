@@ -19,7 +19,8 @@ from annotate.models import (
     LabelKind,
     LabelValue,
 )
-from annotate.services import claim_create, reply_label_set
+from annotate.services.claims import claim_create
+from annotate.services.reply_labels import reply_label_set
 from tests.factories import (
     ArticleFactory,
     AssignmentFactory,

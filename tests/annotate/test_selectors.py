@@ -6,14 +6,16 @@ import pytest
 from django.http import Http404
 
 from annotate.models import AssignmentStatus
-from annotate.selectors import (
+from annotate.selectors.assignments import (
     assignment_comment_get_for_save,
     assignment_get_for_save,
     assignment_list,
     assignment_next,
     assignment_progress,
+)
+from annotate.selectors.schema import schema_get
+from annotate.selectors.workspace import (
     claim_target_choices,
-    schema_get,
     text_segments,
     thread_comment_get,
     workspace_get,

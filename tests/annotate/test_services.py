@@ -17,14 +17,9 @@ from annotate.models import (
     LabelKind,
     ReplyLabel,
 )
-from annotate.services import (
-    assignment_set_status,
-    claim_create,
-    claim_delete,
-    claim_update,
-    reply_label_clear,
-    reply_label_set,
-)
+from annotate.services.assignments import assignment_set_status
+from annotate.services.claims import claim_create, claim_delete, claim_update
+from annotate.services.reply_labels import reply_label_clear, reply_label_set
 from tests.factories import ClaimFactory, CommentFactory, CorpusFactory, label
 
 

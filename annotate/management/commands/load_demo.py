@@ -21,7 +21,7 @@ from rest_framework.authtoken.models import Token
 
 from annotate.exchange import threads_import
 from annotate.models import Assignment, CorpusGrant, GrantRole
-from annotate.services import corpus_create
+from annotate.services.corpora import corpus_create
 from threads.formats.records import FormatError
 from threads.models import Article, Corpus
 

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 
 from annotate.models import Claim, LabelValue
-from annotate.selectors import Schema
+from annotate.selectors.schema import Schema
 
 TARGET_VALUE = "v"  # "v12": stance target value 12
 TARGET_CLAIM = "c"  # "c34": claim 34

@@ -28,24 +28,25 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
-from annotate import services
 from annotate.access import articles_visible_to, corpora_for, get_thread_for_annotator, is_admin
-from annotate.forms import TARGET_CLAIM, ClaimForm, SpanForm
 from annotate.models import AnnotationEvent, Assignment, AssignmentStatus, Claim, LabelValue
-from annotate.selectors import (
-    ARTICLE_KEY,
-    Schema,
+from annotate.selectors.assignments import (
     assignment_comment_get_for_save,
     assignment_get_for_save,
     assignment_list,
     assignment_next,
     assignment_progress,
+)
+from annotate.selectors.schema import Schema, schema_get
+from annotate.selectors.workspace import (
+    ARTICLE_KEY,
     claim_target_choices,
-    schema_get,
     thread_comment_get,
     workspace_get,
     workspace_text,
 )
+from annotate.services import assignments, claims, reply_labels
+from annotate.workspace.forms import TARGET_CLAIM, ClaimForm, SpanForm
 from threads.models import Article, Comment
 from threads.selectors import article_list
 
@@ -69,13 +70,10 @@ def guidelines_html(text: str) -> SafeString:
     return mark_safe(nh3.clean(markdown.markdown(text, extensions=["sane_lists"])))  # noqa: S308
 
 
-# --- Dashboard ---------------------------------------------------------------------------------
-
-
 def home(request: AnnotatorRequest) -> HttpResponse:
     """The annotator's assignments with progress; admins and reviewers also see their corpora."""
-    assignments = list(assignment_list(annotator=request.user))
-    next_up = next((a for a in assignments if a.status != AssignmentStatus.DONE), None)
+    own = list(assignment_list(annotator=request.user))
+    next_up = next((a for a in own if a.status != AssignmentStatus.DONE), None)
     corpora = []
     if is_admin(request.user) or corpora_for(request.user).exists():
         by_corpus: dict = defaultdict(list)
@@ -88,7 +86,7 @@ def home(request: AnnotatorRequest) -> HttpResponse:
     return render(
         request,
         "annotate/home.html",
-        {"assignments": assignments, "next_up": next_up, "corpora": corpora},
+        {"assignments": own, "next_up": next_up, "corpora": corpora},
     )
 
 
@@ -100,9 +98,6 @@ def open_next(request: AnnotatorRequest) -> HttpResponse:
         messages.info(request, "Every thread assigned to you is done. Thank you!")
         return redirect("annotate:home")
     return redirect("annotate:thread", article_id=assignment.article_id)
-
-
-# --- Thread page -------------------------------------------------------------------------------
 
 
 def _thread_context(request: AnnotatorRequest, article_id: int) -> dict[str, Any]:
@@ -127,9 +122,6 @@ def thread(request: AnnotatorRequest, article_id: int) -> HttpResponse:
     """The thread to label: the article and its comments, each with the user's own claims."""
     context = _thread_context(request, article_id)
     return render(request, f"{PAGE}#thread" if request.htmx else PAGE, context)
-
-
-# --- Claims ------------------------------------------------------------------------------------
 
 
 def _assignment(request: AnnotatorRequest, article_id: int) -> Assignment:
@@ -307,7 +299,7 @@ def claim_new(request: AnnotatorRequest, article_id: int) -> HttpResponse:
     )
     errors: list[str] = []
     try:
-        services.span_check(
+        claims.span_check(
             text=article.body if comment is None else comment.text,
             start=span["start"],
             end=span["end"],
@@ -357,7 +349,7 @@ def claim_create(request: AnnotatorRequest, article_id: int) -> HttpResponse:
     errors: list[str] = []
     if form.is_valid():
         try:
-            services.claim_create(
+            claims.claim_create(
                 annotator=request.user,
                 article=article,
                 comment=comment,
@@ -452,7 +444,7 @@ def claim_update(request: AnnotatorRequest, article_id: int, claim_id: int) -> H
     if form.is_valid():
         labels = form.labels()
         try:
-            services.claim_update(claim=claim, actor=request.user, **labels)
+            claims.claim_update(claim=claim, actor=request.user, **labels)
         except ValidationError as error:
             errors = _messages_of(error)
         else:
@@ -483,7 +475,7 @@ def claim_delete(request: AnnotatorRequest, article_id: int, claim_id: int) -> H
         return _gone_response(request, article)
     schema = schema_get(corpus_id=article.corpus_id)
     try:
-        services.claim_delete(claim=claim, actor=request.user)
+        claims.claim_delete(claim=claim, actor=request.user)
     except ValidationError as error:
         form = _edit_form(request, article, claim, schema)
         context = _editor_context(
@@ -497,9 +489,6 @@ def claim_delete(request: AnnotatorRequest, article_id: int, claim_id: int) -> H
         )
         return _editor_response(request, context, status=422)
     return _saved_response(request, assignment, claim.comment, schema)
-
-
-# --- Reply labels and the assignment -----------------------------------------------------------
 
 
 @require_POST
@@ -520,9 +509,11 @@ def reply_label(request: AnnotatorRequest, article_id: int) -> HttpResponse:
             value = LabelValue.objects.filter(pk=int(label_id)).first()
             if value is None:
                 return HttpResponseBadRequest("No such label value.")
-            current = services.reply_label_set(annotator=request.user, comment=comment, label=value)
+            current = reply_labels.reply_label_set(
+                annotator=request.user, comment=comment, label=value
+            )
         else:
-            services.reply_label_clear(annotator=request.user, comment=comment)
+            reply_labels.reply_label_clear(annotator=request.user, comment=comment)
     except ValidationError as exc:
         error = " ".join(_messages_of(exc))
     if not request.htmx:
@@ -561,7 +552,7 @@ def assignment_status(request: AnnotatorRequest, article_id: int) -> HttpRespons
     assignment = _assignment(request, article_id)
     status = request.POST.get("status", "")
     try:
-        services.assignment_set_status(assignment=assignment, status=status)
+        assignments.assignment_set_status(assignment=assignment, status=status)
     except ValidationError as error:
         return HttpResponseBadRequest(" ".join(_messages_of(error)))
     if not request.htmx:

@@ -1,0 +1,47 @@
+"""A corpus's label schema, read once per request and handed to everything that shows labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from annotate.models import (
+    LabelKind,
+    LabelValue,
+)
+
+
+@dataclass
+class Schema:
+    """A corpus's label values, by id and by kind (current values only in the kind lists)."""
+
+    values: list[LabelValue]
+    by_id: dict[int, LabelValue] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {v.pk: v for v in self.values}
+
+    def current(self, kind: str) -> list[LabelValue]:
+        return [v for v in self.values if v.kind == kind and not v.retired]
+
+    @property
+    def claim_types(self) -> list[LabelValue]:
+        return self.current(LabelKind.CLAIM_TYPE)
+
+    @property
+    def stances(self) -> list[LabelValue]:
+        return [v for v in self.values if v.kind == LabelKind.STANCE]
+
+    @property
+    def targets(self) -> list[LabelValue]:
+        return self.current(LabelKind.STANCE_TARGET)
+
+    @property
+    def reply_labels(self) -> list[LabelValue]:
+        return self.current(LabelKind.REPLY_LABEL)
+
+
+def schema_get(*, corpus_id: int) -> Schema:
+    """Every label value of the corpus, retired ones included (old labels still show): one query."""
+    return Schema(
+        list(LabelValue.objects.filter(corpus_id=corpus_id).order_by("kind", "order", "id"))
+    )

@@ -1,0 +1,108 @@
+"""Reply labels: set or clear how a comment relates to its parent, recorded in the history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from annotate.models import (
+    EventAction,
+    LabelKind,
+    LabelValue,
+    ReplyLabel,
+)
+from annotate.services.assignments import assignment_touch
+from annotate.services.corpora import label_value_check
+from annotate.services.history import history_record
+from threads.models import Comment
+
+
+def _reply_label_snapshot(reply_label: ReplyLabel) -> dict[str, Any]:
+    return {
+        "id": reply_label.pk,
+        "annotator_id": reply_label.annotator_id,
+        "article_id": reply_label.article_id,
+        "comment_id": reply_label.comment_id,
+        "label": reply_label.label.name,
+        "label_id": reply_label.label_id,
+        "is_gold": reply_label.is_gold,
+        "created_at": reply_label.created_at.isoformat(),
+        "updated_at": reply_label.updated_at.isoformat(),
+    }
+
+
+@transaction.atomic
+def reply_label_set(
+    *, annotator: AbstractBaseUser, comment: Comment, label: LabelValue | None
+) -> ReplyLabel:
+    """Set the annotator's one reply label on ``comment`` (creating or replacing it)."""
+    corpus_id = comment.article.corpus_id  # no query when the caller loaded it (the views do)
+    existing = (
+        ReplyLabel.objects.select_for_update(of=("self",))
+        .select_related("label")
+        .filter(annotator_id=annotator.pk, comment=comment, is_gold=False)
+        .first()
+    )
+    if existing is not None and label is not None and existing.label_id == label.pk:
+        return existing
+    label_value_check(value=label, corpus_id=corpus_id, kind=LabelKind.REPLY_LABEL, field="label")
+    assert label is not None
+    now = timezone.now()
+    if existing is None:
+        reply_label = ReplyLabel.objects.create(
+            annotator_id=annotator.pk,
+            article_id=comment.article_id,
+            comment=comment,
+            label=label,
+            created_at=now,
+            updated_at=now,
+        )
+        before = None
+        action = EventAction.CREATE
+    else:
+        before = _reply_label_snapshot(existing)
+        existing.label = label
+        existing.updated_at = now
+        existing.save(update_fields=["label", "updated_at"])
+        reply_label = existing
+        action = EventAction.UPDATE
+    history_record(
+        actor=annotator,
+        action=action,
+        object_type="reply_label",
+        object_id=reply_label.pk,
+        article_id=comment.article_id,
+        before=before,
+        after=_reply_label_snapshot(reply_label),
+    )
+    assignment_touch(annotator=annotator, article_id=comment.article_id)
+    return reply_label
+
+
+@transaction.atomic
+def reply_label_clear(*, annotator: AbstractBaseUser, comment: Comment) -> bool:
+    """Remove the annotator's reply label on ``comment``; return whether there was one."""
+    existing = (
+        ReplyLabel.objects.select_for_update(of=("self",))
+        .select_related("label")
+        .filter(annotator_id=annotator.pk, comment=comment, is_gold=False)
+        .first()
+    )
+    if existing is None:
+        return False
+    before = _reply_label_snapshot(existing)
+    pk = existing.pk
+    existing.delete()
+    history_record(
+        actor=annotator,
+        action=EventAction.DELETE,
+        object_type="reply_label",
+        object_id=pk,
+        article_id=comment.article_id,
+        before=before,
+        after=None,
+    )
+    return True
