@@ -133,18 +133,16 @@ def target_claim_check(
 ) -> None:
     """``target`` may be the stance target of ``claim``: the argument graph runs up the thread.
 
-    It must be the same annotator's (gold answers gold) in the same thread, and
+    It must be the same annotator's in the same thread (a gold claim answers any gold claim:
+    gold is the reviewers' one shared version, whoever settled each claim), and
     ``claim`` must be in a comment whose reply chain holds ``target``'s text
     (the article body is at the top of every chain). ``parent_of(comment)`` is
     the comment it replies to (None for a top-level one); it is asked only when
     the target is in a comment, one level at a time and no further than that
     comment, so a caller may look parents up as it goes.
     """
-    if (
-        target.annotator != claim.annotator
-        or target.is_gold != claim.is_gold
-        or target.thread != claim.thread
-    ):
+    same_author = claim.is_gold or target.annotator == claim.annotator
+    if not same_author or target.is_gold != claim.is_gold or target.thread != claim.thread:
         raise ClaimRuleError(
             ClaimRule.TARGET_NOT_OWN,
             "The target claim must be one of your own claims in this thread.",

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from annotate import rules
 from annotate.models import (
     Assignment,
     Claim,
@@ -33,31 +34,16 @@ def _where(comment: Comment | None) -> str:
 
 
 def span_check(*, text: str, start: int, end: int, quote: str, comment: Comment | None) -> None:
-    """Offsets are code points of the stored text; the quote must be exactly that slice."""
-    if not (isinstance(start, int) and isinstance(end, int)):
-        raise ValidationError("Start and end must be whole numbers.")
-    if start < 0 or end > len(text):
-        raise ValidationError(
-            f"The selection [{start}, {end}) is outside {_where(comment)} "
-            f"(it has {len(text)} characters). Select the text again."
-        )
-    if start >= end:
-        raise ValidationError("The selection is empty: select at least one character.")
-    if text[start:end] != quote:
-        raise ValidationError(
-            "The selected text does not match the stored text at those positions "
-            "(the page may be out of date). Reload the page and select it again."
-        )
+    """The span rule of ``annotate.rules``, as a ValidationError for forms and views."""
+    try:
+        rules.span_check(text=text, start=start, end=end, quote=quote, in_article=comment is None)
+    except rules.ClaimRuleError as error:
+        raise ValidationError(error.message) from None
 
 
-def _ancestor_comment_ids(comment: Comment) -> set[int]:
-    """Ids of the comments up the reply chain of ``comment`` (not itself): one query per level."""
-    ids: set[int] = set()
-    parent_id = comment.parent_id
-    while parent_id is not None:
-        ids.add(parent_id)
-        parent_id = Comment.objects.filter(pk=parent_id).values_list("parent_id", flat=True).get()
-    return ids
+def _parent_of(comment_id: int) -> int | None:
+    """The comment ``comment_id`` replies to: one query per level, only as far as the rule asks."""
+    return Comment.objects.filter(pk=comment_id).values_list("parent_id", flat=True).get()
 
 
 def _target_check(
@@ -67,51 +53,50 @@ def _target_check(
     comment: Comment | None,
     stance_target: LabelValue | None,
     target_claim: Claim | None,
+    is_gold: bool = False,
     keep_retired: LabelValue | None = None,
 ) -> None:
-    """Exactly one target: a schema value, or an earlier claim of the same annotator in an
-    ancestor text (the article body or a comment up the reply chain) of the same thread."""
-    if (stance_target is None) == (target_claim is None):
-        raise ValidationError(
-            {"stance_target": "Choose one stance target: a target value or an earlier claim."}
+    """Exactly one target: a schema value, or an earlier claim of the same annotator (gold: any
+    gold claim) in an ancestor text (the article body or a comment up the reply chain)."""
+    try:
+        rules.one_target_check(value=stance_target, target_claim=target_claim)
+        if stance_target is not None:
+            if not (keep_retired is not None and stance_target.pk == keep_retired.pk):
+                label_value_check(
+                    value=stance_target,
+                    corpus_id=article.corpus_id,
+                    kind=LabelKind.STANCE_TARGET,
+                    field="stance_target",
+                )
+            elif stance_target.corpus_id != article.corpus_id:
+                raise ValidationError({"stance_target": "That target is not in this corpus."})
+            rules.target_value_check(name=stance_target.name, in_article=comment is None)
+            return
+        assert target_claim is not None
+
+        def parent_of(pk: int) -> int | None:
+            # The claim's own comment is in hand; only the levels above it are read.
+            return comment.parent_id if comment is not None and pk == comment.pk else _parent_of(pk)
+
+        rules.target_claim_check(
+            claim=rules.ClaimPlace(
+                annotator=annotator.pk,
+                is_gold=is_gold,
+                thread=article.pk,
+                text=None if comment is None else comment.pk,
+            ),
+            target=rules.ClaimPlace(
+                annotator=target_claim.annotator_id,
+                is_gold=target_claim.is_gold,
+                thread=target_claim.article_id,
+                text=target_claim.comment_id,
+            ),
+            parent_of=lambda pk: comment.parent_id
+            if comment and pk == comment.pk
+            else _parent_of(pk),
         )
-    if stance_target is not None:
-        if not (keep_retired is not None and stance_target.pk == keep_retired.pk):
-            label_value_check(
-                value=stance_target,
-                corpus_id=article.corpus_id,
-                kind=LabelKind.STANCE_TARGET,
-                field="stance_target",
-            )
-        elif stance_target.corpus_id != article.corpus_id:
-            raise ValidationError({"stance_target": "That target is not in this corpus."})
-        if comment is None and stance_target.name == "parent":
-            raise ValidationError(
-                {"stance_target": "The article replies to nothing: its claims target the thesis."}
-            )
-        return
-    assert target_claim is not None
-    if (
-        target_claim.annotator_id != annotator.pk
-        or target_claim.article_id != article.pk
-        or target_claim.is_gold
-    ):
-        raise ValidationError(
-            {"stance_target": "The target claim must be one of your own claims in this thread."}
-        )
-    if comment is None:
-        raise ValidationError(
-            {"stance_target": "A claim in the article can only target the thesis."}
-        )
-    if target_claim.comment_id is not None and target_claim.comment_id not in (
-        _ancestor_comment_ids(comment)
-    ):
-        raise ValidationError(
-            {
-                "stance_target": "The target claim must be in the article or in a comment "
-                "this one replies to (up the reply chain)."
-            }
-        )
+    except rules.ClaimRuleError as error:
+        raise ValidationError({error.field or "__all__": error.message}) from None
 
 
 def _claim_snapshot(claim: Claim) -> dict[str, Any]:

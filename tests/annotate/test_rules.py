@@ -199,6 +199,26 @@ def test_it_accepts_a_gold_target_for_a_gold_claim():
     )
 
 
+def test_it_accepts_another_reviewers_gold_claim_as_a_gold_target():
+    # Gold is the reviewers' one shared version, whoever settled each of its claims.
+    target_claim_check(
+        claim=place("c2", annotator="victor", is_gold=True),
+        target=place("c1", annotator="vera", is_gold=True),
+        parent_of=PARENTS.get,
+    )
+
+
+def test_it_refuses_an_annotators_claim_as_a_gold_target():
+    rule = broken_rule(
+        target_claim_check,
+        claim=place("c2", annotator="victor", is_gold=True),
+        target=place("c1", annotator="victor"),
+        parent_of=PARENTS.get,
+    )
+
+    assert rule is ClaimRule.TARGET_NOT_OWN
+
+
 def test_it_refuses_a_target_claim_in_another_thread():
     rule = broken_rule(
         target_claim_check,
