@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.annotate import test_api_fixtures as fx
-from tests.annotate.test_api_fixtures import client_for
-
-_fresh_throttles = fx._fresh_throttles
-labelled = fx.labelled
+from tests.annotate.api.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

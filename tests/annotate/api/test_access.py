@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.annotate import test_api_fixtures as fx
-from tests.annotate.test_api_fixtures import client_for, ids
+from tests.annotate.api.clients import client_for, ids
 from tests.factories import CorpusGrantFactory, UserFactory
-
-_fresh_throttles = fx._fresh_throttles
-labelled = fx.labelled
 
 pytestmark = pytest.mark.django_db
 

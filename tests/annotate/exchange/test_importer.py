@@ -17,7 +17,7 @@ from threads.formats.records import CommentRecord, FormatError, ThreadRecord
 from threads.models import Article, Comment, Corpus
 from threads.services import paragraphs
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "russia-israel-thread.txt"
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "russia-israel-thread.txt"
 
 pytestmark = pytest.mark.django_db
 

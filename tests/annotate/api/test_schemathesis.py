@@ -34,11 +34,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.annotate import test_api_fixtures as fx
-
-_fresh_throttles = fx._fresh_throttles
-labelled = fx.labelled
-
 pytestmark = pytest.mark.django_db
 
 CHECKS = [

@@ -5,10 +5,6 @@ from __future__ import annotations
 import pytest
 from rest_framework.authtoken.models import Token
 
-from tests.annotate import test_api_fixtures as fx
-
-_fresh_throttles = fx._fresh_throttles
-
 pytestmark = pytest.mark.django_db
 
 

@@ -7,12 +7,8 @@ import datetime as dt
 import pytest
 
 from annotate.models import Claim, LabelKind, LabelValue
-from tests.annotate import test_api_fixtures as fx
-from tests.annotate.test_api_fixtures import client_for, ids
+from tests.annotate.api.clients import client_for, ids
 from tests.factories import ClaimFactory, label
-
-_fresh_throttles = fx._fresh_throttles
-labelled = fx.labelled
 
 pytestmark = pytest.mark.django_db
 

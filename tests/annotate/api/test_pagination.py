@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.annotate import test_api_fixtures as fx
-from tests.annotate.test_api_fixtures import client_for
+from tests.annotate.api.clients import client_for
 from tests.factories import ArticleFactory, ClaimFactory, ReplyLabelFactory
-
-_fresh_throttles = fx._fresh_throttles
 
 pytestmark = pytest.mark.django_db
 

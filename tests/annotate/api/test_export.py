@@ -10,11 +10,7 @@ import zipfile
 import pytest
 from django.http import StreamingHttpResponse
 
-from tests.annotate import test_api_fixtures as fx
-from tests.annotate.test_api_fixtures import client_for
-
-_fresh_throttles = fx._fresh_throttles
-labelled = fx.labelled
+from tests.annotate.api.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

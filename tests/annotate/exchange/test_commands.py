@@ -14,7 +14,7 @@ from annotate.management.commands.import_threads import Command as ImportCommand
 from tests.factories import ArticleFactory, CommentFactory, CorpusFactory
 from threads.models import Article, Comment
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "russia-israel-thread.txt"
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "russia-israel-thread.txt"
 
 pytestmark = pytest.mark.django_db
 

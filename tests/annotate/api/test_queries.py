@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.annotate import test_api_fixtures as fx
-from tests.annotate.test_api_fixtures import client_for
+from tests.annotate.api.clients import client_for
 from tests.factories import (
     ArticleFactory,
     AssignmentFactory,
@@ -21,8 +20,6 @@ from tests.factories import (
     ReplyLabelFactory,
     UserFactory,
 )
-
-_fresh_throttles = fx._fresh_throttles
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from tests.annotate import test_api_fixtures as fx
-from tests.annotate.test_api_fixtures import client_for
-
-_fresh_throttles = fx._fresh_throttles
+from tests.annotate.api.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

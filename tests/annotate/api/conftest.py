@@ -1,4 +1,4 @@
-"""Data and clients shared by the API tests (imported by the ``test_api_*`` modules).
+"""Fixtures shared by the API tests: fresh throttle counters for every test, and ``labelled``.
 
 ``labelled``: the conftest thread in corpus "demo" with claims by alice and bob,
 a gold claim and reply label by victor, a claim-to-claim target, and an
@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from annotate.models import LabelKind
 from tests.factories import (
@@ -24,15 +22,6 @@ from tests.factories import (
     UserFactory,
     label,
 )
-
-
-def client_for(user) -> APIClient:
-    """An API client sending ``user``'s token (anonymous for ``None``)."""
-    client = APIClient()
-    if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 @pytest.fixture(autouse=True)
@@ -96,10 +85,3 @@ def labelled(thread, corpus, alice, bob, victor):
         },
         "reply_labels": {"a": a_rl, "b": b_rl, "gold": gold_rl, "o": o_rl},
     }
-
-
-def ids(response) -> set[int]:
-    """The ids on a (paginated or plain) list response."""
-    data = response.json()
-    rows = data["results"] if isinstance(data, dict) else data
-    return {row["id"] for row in rows}
