@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -20,6 +22,13 @@ from threads.models import Article
 
 User = get_user_model()
 
+if TYPE_CHECKING:
+    # Generic in django-stubs only: Django's inline takes no parameter at run time
+    # (see threads/admin.py).
+    AssignmentInlineBase = admin.TabularInline[Assignment, Article]
+else:
+    AssignmentInlineBase = admin.TabularInline
+
 
 class AssignForm(forms.Form):
     annotators = forms.ModelMultipleChoiceField(
@@ -29,7 +38,7 @@ class AssignForm(forms.Form):
     )
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(AssignmentInlineBase):
     model = Assignment
     fields = ["annotator", "status", "updated_at"]
     readonly_fields = ["updated_at"]

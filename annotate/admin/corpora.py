@@ -5,7 +5,7 @@ extended here (the same import service as the command)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -33,12 +33,24 @@ from threads.formats import FORMATS
 from threads.formats.records import FormatError
 from threads.models import Corpus
 
+if TYPE_CHECKING:
+    # Generic over their models in django-stubs only: Django's classes take no parameter
+    # at run time (see threads/admin.py).
+    LabelValueFormBase = forms.ModelForm[LabelValue]
+    LabelValueFormSetBase = forms.BaseInlineFormSet[LabelValue, Corpus, forms.ModelForm[LabelValue]]
+    LabelValueInlineBase = admin.TabularInline[LabelValue, Corpus]
+    CorpusGrantInlineBase = admin.TabularInline[CorpusGrant, Corpus]
+else:
+    LabelValueFormBase = forms.ModelForm
+    LabelValueFormSetBase = forms.BaseInlineFormSet
+    LabelValueInlineBase = CorpusGrantInlineBase = admin.TabularInline
+
 
 def _deleting(form: forms.BaseForm) -> bool:
     return bool(getattr(form, "cleaned_data", {}).get(forms.formsets.DELETION_FIELD_NAME))
 
 
-class LabelValueFormSet(forms.BaseInlineFormSet):
+class LabelValueFormSet(LabelValueFormSetBase):
     """Refuses to delete (or change the kind of) a value that labels carry: retire it instead."""
 
     def clean(self) -> None:
@@ -76,7 +88,7 @@ class LabelValueFormSet(forms.BaseInlineFormSet):
             label_value_delete(value=obj)
 
 
-class LabelValueForm(forms.ModelForm):
+class LabelValueForm(LabelValueFormBase):
     class Meta:
         model = LabelValue
         fields = ["kind", "name", "description", "key", "colour", "order", "retired"]
@@ -89,7 +101,7 @@ class LabelValueForm(forms.ModelForm):
         }
 
 
-class LabelValueInline(admin.TabularInline):
+class LabelValueInline(LabelValueInlineBase):
     model = LabelValue
     form = LabelValueForm
     formset = LabelValueFormSet
@@ -122,7 +134,7 @@ class LabelValueInline(admin.TabularInline):
         return "in use: retire it" if used else "—"
 
 
-class CorpusGrantInline(admin.TabularInline):
+class CorpusGrantInline(CorpusGrantInlineBase):
     model = CorpusGrant
     fields = ["user", "role", "created_at"]
     readonly_fields = ["created_at"]
@@ -176,7 +188,7 @@ class CorpusAdmin(threads_admin.CorpusAdmin):
 
     def get_inlines(
         self, request: HttpRequest, obj: Any = None
-    ) -> list[type[admin.options.InlineModelAdmin]]:
+    ) -> list[type[admin.options.InlineModelAdmin[Any, Corpus]]]:
         # A new corpus gets the default schema when it is saved; edit it afterwards.
         return [LabelValueInline, CorpusGrantInline] if obj is not None else [CorpusGrantInline]
 

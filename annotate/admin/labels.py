@@ -4,7 +4,7 @@ views and services, which record every change."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.http import HttpRequest
@@ -22,9 +22,17 @@ from annotate.models import (
 from annotate.services.assignments import assignment_set_status
 from threads.models import Corpus
 
+if TYPE_CHECKING:
+    # Generic over the model in django-stubs only: Django's ModelAdmin takes no parameter
+    # at run time (see threads/admin.py).
+    AssignmentAdminBase = admin.ModelAdmin[Assignment]
+    ReadOnlyAdminBase = admin.ModelAdmin[Claim | ReplyLabel | AnnotationEvent]
+else:
+    AssignmentAdminBase = ReadOnlyAdminBase = admin.ModelAdmin
+
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(AssignmentAdminBase):
     list_display = ["article", "corpus", "annotator", "status", "updated_at"]
     list_select_related = ["annotator", "article__corpus"]
     list_filter = ["status", "article__corpus"]
@@ -50,7 +58,7 @@ class AssignmentAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminBase):
     """Shown, never changed here: these rows change through services that record history."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
