@@ -9,7 +9,7 @@ corpora the user may read (one query, only when the filter is given).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 import django_filters as filters
 from django import forms
@@ -26,6 +26,10 @@ from annotate.selectors.api import api_label_values
 from threads.models import Article
 
 MAX_ID = 2**63 - 1
+
+# The claim and reply-label lists these filters narrow (querysets of value rows, see
+# annotate.selectors.api): a filter gives back the kind of queryset it was given.
+Rows = TypeVar("Rows", bound="QuerySet[Claim | ReplyLabel, Any]")
 
 
 class IdField(forms.IntegerField):
@@ -54,7 +58,7 @@ class LabelNameFilter(filters.CharFilter):
         self.param = param
         super().__init__(max_length=50, **kwargs)
 
-    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+    def filter(self, qs: Rows, value: Any) -> Rows:
         if value in ("", None):
             return qs
         values = api_label_values(user=self.parent.request.user, kind=self.kind)
@@ -83,7 +87,7 @@ class GoldFilter(filters.ChoiceFilter):
         )
 
     @staticmethod
-    def filter_gold(qs: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_gold(qs: Rows, name: str, value: str) -> Rows:
         return qs.filter(is_gold=value in ("true", "1"))
 
 
@@ -116,7 +120,7 @@ class UpdatedSinceFilter(filters.IsoDateTimeFilter):
         )
 
 
-def _id_order_kept(qs: QuerySet, field: str) -> Any:
+def _id_order_kept(qs: QuerySet[Claim | ReplyLabel, Any], field: str) -> F | Func:
     """``field`` as an expression SQLite will not read through an index, on SQLite only.
 
     SQLite has no statistics to weigh an index on ``field`` against the id order
@@ -130,12 +134,12 @@ def _id_order_kept(qs: QuerySet, field: str) -> Any:
     return Func(F(field), template="+%(expressions)s", output_field=BigIntegerField())
 
 
-def filter_corpus(qs: QuerySet, name: str, value: str) -> QuerySet:
+def filter_corpus(qs: Rows, name: str, value: str) -> Rows:
     articles = Article.objects.filter(corpus__slug=value).order_by().values("id")
     return qs.filter(In(_id_order_kept(qs, "article_id"), articles))
 
 
-def filter_annotator(qs: QuerySet, name: str, value: str) -> QuerySet:
+def filter_annotator(qs: Rows, name: str, value: str) -> Rows:
     users = User.objects.filter(username=value).order_by().values("id")
     return qs.filter(In(_id_order_kept(qs, "annotator_id"), users))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -12,7 +13,7 @@ from annotate.models import LabelValue
 from threads.models import Article, Comment, Corpus
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(serializers.Serializer[dict[str, Any]]):
     """Every error: a sentence for a person, plus the offending parameters for a 400."""
 
     detail = serializers.CharField()
@@ -22,13 +23,13 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
-class LabelValueSerializer(serializers.ModelSerializer):
+class LabelValueSerializer(serializers.ModelSerializer[LabelValue]):
     class Meta:
         model = LabelValue
         fields = ["kind", "name", "description", "key", "colour", "retired"]
 
 
-class CorpusSerializer(serializers.ModelSerializer):
+class CorpusSerializer(serializers.ModelSerializer[Corpus]):
     thread_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -43,7 +44,7 @@ class CorpusDetailSerializer(CorpusSerializer):
         fields = [*CorpusSerializer.Meta.fields, "guidelines", "label_schema"]
 
 
-class ProgressSerializer(serializers.Serializer):
+class ProgressSerializer(serializers.Serializer[Article]):
     done = serializers.IntegerField(source="assignments_done", read_only=True)
     total = serializers.IntegerField(source="assignments_total", read_only=True)
 
@@ -52,7 +53,7 @@ class ProgressSerializer(serializers.Serializer):
 SOURCE_URL = serializers.CharField(read_only=True, help_text="The source URL, or an empty string.")
 
 
-class ThreadSerializer(serializers.ModelSerializer):
+class ThreadSerializer(serializers.ModelSerializer[Article]):
     """A thread in a corpus's list: the article with its counts (annotated by the selector)."""
 
     url = SOURCE_URL
@@ -77,7 +78,7 @@ class ThreadSerializer(serializers.ModelSerializer):
         ]
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(serializers.ModelSerializer[Comment]):
     # Set on each comment by the view from the thread's own comments: no query.
     parent_external_id = serializers.CharField(read_only=True, allow_null=True)
 
@@ -97,7 +98,7 @@ class CommentSerializer(serializers.ModelSerializer):
         ]
 
 
-class ThreadDetailSerializer(serializers.ModelSerializer):
+class ThreadDetailSerializer(serializers.ModelSerializer[Article]):
     """The article with its comments in display order (a parent before its replies)."""
 
     corpus = serializers.CharField(source="corpus.slug", read_only=True)
@@ -137,7 +138,7 @@ def _iso(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
-class ClaimSerializer(serializers.Serializer):
+class ClaimSerializer(serializers.Serializer[Mapping[str, Any]]):
     """A claim, from a row of :func:`annotate.selectors.api_claim_list`.
 
     Needs ``label_names`` ({label value id: name}) in its context.
@@ -166,10 +167,10 @@ class ClaimSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
     @extend_schema_field(STANCE_TARGET_SCHEMA)
-    def get_stance_target(self, row: dict[str, Any]) -> str | dict[str, int]:
+    def get_stance_target(self, row: Mapping[str, Any]) -> str | dict[str, int]:
         return _stance_target(row, self.context["label_names"])
 
-    def to_representation(self, row: dict[str, Any]) -> dict[str, Any]:
+    def to_representation(self, row: Mapping[str, Any]) -> dict[str, Any]:
         names = self.context["label_names"]
         return {
             "id": row["id"],
@@ -190,13 +191,13 @@ class ClaimSerializer(serializers.Serializer):
         }
 
 
-def _stance_target(row: dict[str, Any], names: dict[int, str]) -> str | dict[str, int]:
+def _stance_target(row: Mapping[str, Any], names: dict[int, str]) -> str | dict[str, int]:
     if row["target_claim_id"] is not None:
         return {"claim": row["target_claim_id"]}
     return names[row["stance_target_id"]]
 
 
-class ReplyLabelSerializer(serializers.Serializer):
+class ReplyLabelSerializer(serializers.Serializer[Mapping[str, Any]]):
     """A reply label, from a row of :func:`annotate.selectors.api_reply_label_list`."""
 
     id = serializers.IntegerField(read_only=True)
@@ -209,7 +210,7 @@ class ReplyLabelSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
-    def to_representation(self, row: dict[str, Any]) -> dict[str, Any]:
+    def to_representation(self, row: Mapping[str, Any]) -> dict[str, Any]:
         return {
             "id": row["id"],
             "thread": row["article_id"],

@@ -8,9 +8,10 @@ parameter), shaped by :func:`api_exception_handler`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -22,7 +23,9 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, generics
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
@@ -39,6 +42,7 @@ from annotate.api.serializers import (
     ThreadDetailSerializer,
     ThreadSerializer,
 )
+from annotate.models import Claim, ReplyLabel
 from annotate.selectors.api import (
     api_claim_list,
     api_corpus_get,
@@ -175,11 +179,11 @@ class ApiMixin(APIView):
         responses={200: CorpusSerializer(many=True), **ERRORS},
     )
 )
-class CorpusListApi(ApiMixin, generics.ListAPIView):
+class CorpusListApi(ApiMixin, generics.ListAPIView[Corpus]):
     serializer_class = CorpusSerializer
     pagination_class = None
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Corpus]:
         return api_corpus_list(user=self.request.user)
 
 
@@ -200,7 +204,7 @@ def _corpus_or_404(request: Request, slug: str, *, with_schema: bool = False) ->
         responses={200: CorpusDetailSerializer, **NOT_FOUND_RESPONSE, **ERRORS},
     )
 )
-class CorpusDetailApi(ApiMixin, generics.RetrieveAPIView):
+class CorpusDetailApi(ApiMixin, generics.RetrieveAPIView[Corpus]):
     serializer_class = CorpusDetailSerializer
     queryset = Corpus.objects.none()  # for the schema; get_object reads through the selector
     lookup_field = "slug"
@@ -220,11 +224,11 @@ class CorpusDetailApi(ApiMixin, generics.RetrieveAPIView):
         examples=[THREAD_EXAMPLE],
     )
 )
-class CorpusThreadListApi(ApiMixin, generics.ListAPIView):
+class CorpusThreadListApi(ApiMixin, generics.ListAPIView[Article]):
     serializer_class = ThreadSerializer
     pagination_class = IdCursorPagination
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Article]:
         if getattr(self, "swagger_fake_view", False):
             return Article.objects.none()
         corpus = _corpus_or_404(self.request, self.kwargs["slug"])
@@ -240,7 +244,7 @@ class CorpusThreadListApi(ApiMixin, generics.ListAPIView):
         responses={200: ThreadDetailSerializer, **NOT_FOUND_RESPONSE, **ERRORS},
     )
 )
-class ThreadDetailApi(ApiMixin, generics.RetrieveAPIView):
+class ThreadDetailApi(ApiMixin, generics.RetrieveAPIView[Article]):
     serializer_class = ThreadDetailSerializer
     queryset = Article.objects.none()  # for the schema; get_object reads through the selector
 
@@ -282,12 +286,15 @@ LIST_DESCRIPTION = (
         examples=[CLAIM_EXAMPLE],
     )
 )
-class ClaimListApi(ApiMixin, generics.ListAPIView):
+# The two label lists read rows of values (see annotate.selectors.api), not model
+# instances, and DRF's stubs type a generic view by the instances its serializer gets:
+# hence Any as their parameter, and the rows' type on get_queryset.
+class ClaimListApi(ApiMixin, generics.ListAPIView[Any]):
     serializer_class = ClaimSerializer
     pagination_class = IdCursorPagination
     filterset_class = ClaimFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Claim, Mapping[str, Any]]:
         return api_claim_list(user=self.request.user)
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -302,12 +309,12 @@ class ClaimListApi(ApiMixin, generics.ListAPIView):
         examples=[REPLY_LABEL_EXAMPLE],
     )
 )
-class ReplyLabelListApi(ApiMixin, generics.ListAPIView):
+class ReplyLabelListApi(ApiMixin, generics.ListAPIView[Any]):
     serializer_class = ReplyLabelSerializer
     pagination_class = IdCursorPagination
     filterset_class = ReplyLabelFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[ReplyLabel, Mapping[str, Any]]:
         return api_reply_label_list(user=self.request.user)
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -317,10 +324,15 @@ class ReplyLabelListApi(ApiMixin, generics.ListAPIView):
 class FirstRendererNegotiation(BaseContentNegotiation):
     """The export answers with its own file type whatever ``Accept`` says; errors are JSON."""
 
-    def select_parser(self, request, parsers):
+    # DRF passes the view's lists; its stubs declare any iterable, which cannot be indexed.
+    def select_parser(  # type: ignore[override]
+        self, request: Request, parsers: Sequence[BaseParser]
+    ) -> BaseParser | None:
         return parsers[0] if parsers else None
 
-    def select_renderer(self, request, renderers, format_suffix=None):
+    def select_renderer(  # type: ignore[override]
+        self, request: Request, renderers: Sequence[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
         return renderers[0], renderers[0].media_type
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import (
     Count,
     F,
     IntegerField,
+    Model,
     OuterRef,
     QuerySet,
     Subquery,
@@ -48,7 +52,7 @@ def api_corpus_get(*, user: AnyUser, slug: str) -> Corpus | None:
     return corpus
 
 
-def _count(queryset: QuerySet) -> Coalesce:
+def _count(queryset: QuerySet[Model]) -> Coalesce:
     """A correlated COUNT over ``queryset`` (filtered on ``article=OuterRef("pk")``)."""
     sub = queryset.filter(article=OuterRef("pk")).order_by().values("article")
     sub = sub.annotate(n=Count("*")).values("n")
@@ -81,7 +85,7 @@ def api_thread_queryset(*, user: AnyUser) -> QuerySet[Article]:
     return articles_visible_to(user)
 
 
-def api_claim_list(*, user: AnyUser) -> QuerySet:
+def api_claim_list(*, user: AnyUser) -> QuerySet[Claim, Mapping[str, Any]]:
     """Claims ``user`` may read, as rows of plain values: one query a page.
 
     Rows rather than model instances, since a page of 100 claims would otherwise
@@ -113,7 +117,7 @@ def api_claim_list(*, user: AnyUser) -> QuerySet:
     )
 
 
-def api_reply_label_list(*, user: AnyUser) -> QuerySet:
+def api_reply_label_list(*, user: AnyUser) -> QuerySet[ReplyLabel, Mapping[str, Any]]:
     """Reply labels ``user`` may read, as rows of plain values (see :func:`api_claim_list`)."""
     return (
         ReplyLabel.objects.filter(api_labels_visible_q(user))
