@@ -36,7 +36,7 @@ class AnnotatorAccounts:
             return
         self.ids.update(User.objects.filter(username__in=missing).values_list("username", "pk"))
         new = sorted(missing - self.ids.keys())
-        validator = User.username_validator  # type: ignore[attr-defined]
+        validator = User.username_validator
         for username in new:
             try:
                 validator(username)

@@ -77,10 +77,10 @@ def assignment_comment_get_for_save(
     if comment is None:
         return None
     assignment = Assignment(
-        pk=comment.assignment_pk,  # type: ignore[attr-defined]
+        pk=comment.assignment_pk,
         annotator_id=annotator.pk,
         article=comment.article,
-        status=comment.assignment_status,  # type: ignore[attr-defined]
+        status=comment.assignment_status,
     )
     return assignment, comment
 

@@ -47,7 +47,7 @@ from annotate.selectors.workspace import (
 )
 from annotate.services import assignments, claims, reply_labels
 from annotate.workspace.forms import TARGET_CLAIM, ClaimForm, SpanForm
-from threads.models import Article, Comment
+from threads.models import Article, Comment, Corpus
 from threads.selectors import article_list
 
 PAGE = "annotate/thread.html"
@@ -58,7 +58,7 @@ class AnnotatorRequest(HttpRequest):
     signed-in user."""
 
     htmx: HtmxDetails
-    user: User  # type: ignore[assignment]
+    user: User
 
 
 def _messages_of(error: ValidationError) -> list[str]:
@@ -76,12 +76,12 @@ def home(request: AnnotatorRequest) -> HttpResponse:
     next_up = next((a for a in own if a.status != AssignmentStatus.DONE), None)
     corpora = []
     if is_admin(request.user) or corpora_for(request.user).exists():
-        by_corpus: dict = defaultdict(list)
+        by_corpus: dict[Corpus, list[Article]] = defaultdict(list)
         visible = articles_visible_to(request.user).values("pk")
         for article in article_list().filter(pk__in=visible):
             by_corpus[article.corpus].append(article)
         for corpus, articles in by_corpus.items():
-            corpus.article_list = articles
+            corpus.article_list = articles  # type: ignore[attr-defined]  # for the template
             corpora.append(corpus)
     return render(
         request,

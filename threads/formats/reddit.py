@@ -107,10 +107,10 @@ def _is_flat_comment(item: Any) -> bool:
 
 
 def _bare(value: Any) -> str:
-    value = str(value)
-    if len(value) > 3 and value[0] == "t" and value[2] == "_" and value[1].isdigit():
-        return value[3:]
-    return value
+    text = str(value)
+    if len(text) > 3 and text[0] == "t" and text[2] == "_" and text[1].isdigit():
+        return text[3:]
+    return text
 
 
 def _time(value: Any, where: str, file: str | None) -> datetime | None:
