@@ -7,7 +7,7 @@ from django.db import connection
 
 pytestmark = pytest.mark.django_db
 
-# Table -> the trigger checks on it (threads.db: "<rule>_ins" and "<rule>_upd").
+# Table -> the trigger checks on it ("<rule>_ins" and "<rule>_upd").
 TRIGGERS = {
     "threads_comment": {"threads_comment_parent"},
     "annotate_claim": {"annotate_claim_comment", "annotate_claim_target", "annotate_claim_labels"},
@@ -36,12 +36,9 @@ def test_every_cross_row_check_survives_the_migrations(table):
     assert _triggers(table) == expected
 
 
-def test_label_values_in_use_are_guarded_by_triggers():
-    # SQLite keeps its foreign keys to label values, which refuse the deletion.
-    expected = {"annotate_labelvalue_in_use_upd"}
-    if connection.vendor == "postgresql":
-        expected.add("annotate_labelvalue_in_use_del")
-    assert _triggers("annotate_labelvalue") == expected
+def test_it_guards_a_label_value_in_use_against_a_move_by_trigger():
+    # Its deletion is refused by the foreign keys from claims and reply labels.
+    assert _triggers("annotate_labelvalue") == {"annotate_labelvalue_in_use_upd"}
 
 
 def test_claims_are_indexed_for_the_reads_that_need_it():
