@@ -2,8 +2,10 @@
 
 Constraints the database can hold are in ``Meta.constraints``; the ones that
 span rows (a claim's comment is in the claim's article, a target claim has the
-same annotator, article and gold flag) are triggers added in
-``annotate/migrations/0002_cross_row_triggers.py``. The rest (end within the
+same annotator, article and gold flag, a label value is of the claim's corpus
+and of the right kind) are triggers, literal SQL in
+``annotate/migrations/0001_squashed_0007_trigger_checks_keep_their_plan.py``
+and ``0002_label_values_referenced_by_foreign_keys.py``. The rest (end within the
 text, stored quote equals the text slice, target claim in an ancestor text,
 label values from the corpus schema and not retired) is checked by the services
 before they write.
@@ -145,9 +147,9 @@ class Claim(models.Model):
     # No index of its own on article, claim_type, stance, stance_target: the
     # (article, annotator) index serves the article, and nothing looks claims up
     # by label value but the rare deletion of a value. Every index is written on
-    # every save and import. The label values are checked by triggers, not
-    # foreign keys (migration 0006): a value of the claim's corpus and of the
-    # right kind, and never deleted while in use.
+    # every save and import. A label value is a foreign key, so a value in use is
+    # never deleted (checked at commit), and a trigger holds what a key cannot: a
+    # value of the claim's corpus and of the right kind (annotate migration 0002).
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="claims", db_index=False
     )
@@ -158,10 +160,10 @@ class Claim(models.Model):
     end = models.PositiveIntegerField()
     quote = models.TextField()
     claim_type = models.ForeignKey(
-        LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+        LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     stance = models.ForeignKey(
-        LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+        LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     stance_target = models.ForeignKey(
         LabelValue,
@@ -170,7 +172,6 @@ class Claim(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
-        db_constraint=False,
     )
     target_claim = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="attacked_by"
@@ -221,8 +222,8 @@ class ReplyLabel(models.Model):
         Article, on_delete=models.CASCADE, related_name="reply_labels", db_index=False
     )
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reply_labels")
-    label = models.ForeignKey(  # checked by a trigger, as a claim's label values are
-        LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    label = models.ForeignKey(  # a key and a trigger, as a claim's label values are
+        LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     is_gold = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)

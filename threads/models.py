@@ -7,9 +7,10 @@ its replies, siblings in order), so a whole thread is one ordered query.
 
 What the database can hold, it holds: unique external ids per corpus and per
 article, one comment per display position, ``depth == 0`` exactly when there is
-no parent, and (through triggers added in the migrations, see
-``threads/migrations/0002_comment_tree_triggers.py``) a parent in the same
-article exactly one level up, which also rules out reply cycles.
+no parent, and (through triggers, literal SQL in
+``threads/migrations/0001_squashed_0006_trigger_checks_keep_their_plan.py``) a
+parent in the same article exactly one level up, which also rules out reply
+cycles.
 """
 
 from __future__ import annotations
