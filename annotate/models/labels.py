@@ -1,0 +1,125 @@
+"""The labels: claims (spans with a type, a stance and a target) and reply labels, an
+annotator's own or a reviewer's gold."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from annotate.models.schema import LabelValue
+from threads.models import Article, Comment
+
+
+class Claim(models.Model):
+    """A span ``[start, end)`` in the article body (``comment`` is null) or in one comment.
+
+    Offsets count Unicode code points of the stored text. The stance target is
+    either a schema value (``stance_target``: thesis, parent, ...) or an earlier
+    claim of the same annotator in an ancestor text (``target_claim``), never
+    both. Gold claims (``is_gold``) are a reviewer's settled version.
+    """
+
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims"
+    )
+    # No index of its own on article, claim_type, stance, stance_target: the
+    # (article, annotator) index serves the article, and nothing looks claims up
+    # by label value but the rare deletion of a value. Every index is written on
+    # every save and import. A label value is a foreign key, so a value in use is
+    # never deleted (checked at commit), and a trigger holds what a key cannot: a
+    # value of the claim's corpus and of the right kind (annotate migration 0002).
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="claims", db_index=False
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="claims"
+    )
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+    claim_type = models.ForeignKey(
+        LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    stance = models.ForeignKey(
+        LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    stance_target = models.ForeignKey(
+        LabelValue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    target_claim = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="attacked_by"
+    )
+    note = models.TextField(blank=True)
+    is_gold = models.BooleanField(default=False)
+    # A random token the form carries, so a double-submitted form makes one claim.
+    client_token = models.UUIDField(null=True, blank=True, editable=False)
+    # Set by the services, not auto_now: an import keeps the exported timestamps.
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["article_id", "comment_id", "start", "end", "id"]
+        indexes = [
+            models.Index(fields=["article", "annotator"], name="claim_article_annotator"),
+            models.Index(fields=["updated_at"], name="claim_updated_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="claim_start_before_end"),
+            models.CheckConstraint(
+                condition=(Q(stance_target__isnull=False) & Q(target_claim__isnull=True))
+                | (Q(stance_target__isnull=True) & Q(target_claim__isnull=False)),
+                name="claim_one_stance_target",
+            ),
+            models.CheckConstraint(
+                condition=~Q(target_claim=F("id")), name="claim_not_its_own_target"
+            ),
+            models.UniqueConstraint(
+                fields=["annotator", "client_token"],
+                condition=Q(client_token__isnull=False),
+                name="claim_unique_client_token",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quote[:40]!r} [{self.start}:{self.end}]"
+
+
+class ReplyLabel(models.Model):
+    """How a comment relates to its parent (or to the article, for a top-level comment)."""
+
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reply_labels"
+    )
+    # Indexed as for claims: (article, annotator) serves the article, no index by label.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="reply_labels", db_index=False
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reply_labels")
+    label = models.ForeignKey(  # a key and a trigger, as a claim's label values are
+        LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    is_gold = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["article_id", "comment_id", "id"]
+        indexes = [
+            models.Index(fields=["article", "annotator"], name="replylabel_article_annotator"),
+            models.Index(fields=["updated_at"], name="replylabel_updated_at"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["annotator", "comment", "is_gold"], name="replylabel_unique_per_comment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.comment_id}: {self.label_id}"

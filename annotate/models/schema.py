@@ -1,0 +1,69 @@
+"""A corpus's label schema: claim types, stances, stance targets and reply labels, with their
+keys and colours; the defaults every new corpus starts with."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from threads.models import Corpus
+
+
+class LabelKind(models.TextChoices):
+    CLAIM_TYPE = "claim_type", "claim type"
+    STANCE = "stance", "stance"
+    STANCE_TARGET = "stance_target", "stance target"
+    REPLY_LABEL = "reply_label", "reply label"
+
+
+class LabelValue(models.Model):
+    """One value of a corpus's label schema (a claim type, a stance, ...).
+
+    A value in use is never deleted, only retired: retired values stay on the
+    labels that carry them but are no longer offered.
+    """
+
+    corpus = models.ForeignKey(Corpus, on_delete=models.CASCADE, related_name="label_values")
+    kind = models.CharField(max_length=20, choices=LabelKind.choices)
+    name = models.CharField(max_length=50)
+    description = models.CharField(max_length=500, blank=True)
+    key = models.CharField(max_length=1, blank=True, help_text="Keyboard shortcut: one character.")
+    colour = models.CharField(max_length=7, default="#888888", help_text="#rrggbb")
+    order = models.PositiveIntegerField(default=0)
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["corpus_id", "kind", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corpus", "kind", "name"], name="labelvalue_unique_name"
+            ),
+            models.UniqueConstraint(
+                fields=["corpus", "kind", "key"],
+                condition=~Q(key=""),
+                name="labelvalue_unique_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="labelvalue_colour_hex"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="labelvalue_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"
+
+
+# The schema every new corpus starts with (DESIGN.md "Label schema"):
+# (kind, name, description, key, colour).
+DEFAULT_SCHEMA: list[tuple[str, str, str, str, str]] = [
+    (LabelKind.CLAIM_TYPE, "claim", "A statement the author puts forward as true.", "c", "#4c6ef5"),
+    (LabelKind.STANCE, "support", "The claim supports its target.", "s", "#2f9e44"),
+    (LabelKind.STANCE, "oppose", "The claim opposes its target.", "o", "#e03131"),
+    (LabelKind.STANCE, "neutral", "Neither for nor against its target.", "n", "#868e96"),
+    (LabelKind.STANCE_TARGET, "thesis", "The article's main claim.", "t", "#5f3dc4"),
+    (LabelKind.STANCE_TARGET, "parent", "The text this comment replies to.", "p", "#1971c2"),
+    (LabelKind.REPLY_LABEL, "support", "Agrees with its parent.", "1", "#2f9e44"),
+    (LabelKind.REPLY_LABEL, "deny", "Contradicts its parent.", "2", "#e03131"),
+    (LabelKind.REPLY_LABEL, "query", "Asks its parent for evidence or detail.", "3", "#f08c00"),
+    (LabelKind.REPLY_LABEL, "comment", "Comments without taking a side.", "4", "#868e96"),
+]
