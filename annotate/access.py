@@ -35,7 +35,11 @@ def is_admin(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_staff)
 
 
-def corpora_for(user: AnyUser, *, roles: tuple[str, ...] = tuple(GrantRole)) -> QuerySet[Corpus]:
+# The roles that read every label of a corpus; an annotator's grant shows only their own.
+READER_ROLES: tuple[str, ...] = (GrantRole.REVIEWER, GrantRole.RESEARCHER)
+
+
+def corpora_for(user: AnyUser, *, roles: tuple[str, ...] = READER_ROLES) -> QuerySet[Corpus]:
     """Corpora ``user`` holds one of ``roles`` on (all of them for an admin)."""
     if is_admin(user):
         return Corpus.objects.all()

@@ -11,14 +11,17 @@ label values from the corpus schema and not retired) is checked by the services
 before they write.
 """
 
+from annotate.models.agreement import AgreementFigures
 from annotate.models.assignments import Assignment, AssignmentStatus
 from annotate.models.history import AnnotationEvent, EventAction
 from annotate.models.labels import Claim, ReplyLabel
 from annotate.models.roles import CorpusGrant, GrantRole
+from annotate.models.review import ReviewStatus, ThreadReview
 from annotate.models.schema import DEFAULT_SCHEMA, LabelKind, LabelValue
 
 __all__ = [
     "DEFAULT_SCHEMA",
+    "AgreementFigures",
     "AnnotationEvent",
     "Assignment",
     "AssignmentStatus",
@@ -29,4 +32,6 @@ __all__ = [
     "LabelKind",
     "LabelValue",
     "ReplyLabel",
+    "ReviewStatus",
+    "ThreadReview",
 ]

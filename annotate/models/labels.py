@@ -58,6 +58,16 @@ class Claim(models.Model):
     )
     note = models.TextField(blank=True)
     is_gold = models.BooleanField(default=False)
+    # Gold only: the annotator the claim was accepted from (null: drawn by the reviewer). For
+    # gold, ``annotator`` is the reviewer who settled it (``settled_by`` in exports).
+    source = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     # A random token the form carries, so a double-submitted form makes one claim.
     client_token = models.UUIDField(null=True, blank=True, editable=False)
     # Set by the services, not auto_now: an import keeps the exported timestamps.
@@ -106,6 +116,15 @@ class ReplyLabel(models.Model):
         LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     is_gold = models.BooleanField(default=False)
+    # Gold only, as for claims: the annotator it was accepted from, null when the reviewer chose.
+    source = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -118,6 +137,12 @@ class ReplyLabel(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["annotator", "comment", "is_gold"], name="replylabel_unique_per_comment"
+            ),
+            # Gold is one settled version, whichever reviewer settled each label.
+            models.UniqueConstraint(
+                fields=["comment"],
+                condition=Q(is_gold=True),
+                name="replylabel_one_gold_per_comment",
             ),
         ]
 

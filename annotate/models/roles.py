@@ -9,12 +9,16 @@ from threads.models import Corpus
 
 
 class GrantRole(models.TextChoices):
+    """Annotators label the threads assigned to them (only they are offered for assignments);
+    reviewers see every label of the corpus and settle gold; researchers read the API."""
+
+    ANNOTATOR = "annotator", "annotator"
     REVIEWER = "reviewer", "reviewer"
     RESEARCHER = "researcher", "researcher"
 
 
 class CorpusGrant(models.Model):
-    """Gives a user a role on one corpus: reviewers see every label, researchers read the API."""
+    """Gives a user a role on one corpus (see :class:`GrantRole`); admins are staff users."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="corpus_grants"

@@ -1,0 +1,28 @@
+"""Agreement figures kept per thread, so a corpus's figures are recomputed only where labels
+changed (issue 10: 1,000 threads compute in seconds, but the API answers from what is kept)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from threads.models import Article
+
+
+class AgreementFigures(models.Model):
+    """One thread's agreement figures (``annotate.agreement.thread_figures``, plain JSON).
+
+    Kept until a label of the thread changes: the services that change an annotator's label or
+    an assignment's status delete the row, and the next read computes it again.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="agreement_figures"
+    )
+    figures = models.JSONField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "agreement figures"
+
+    def __str__(self) -> str:
+        return f"agreement figures of {self.article_id}"
