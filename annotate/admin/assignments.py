@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from annotate.models import (
     Assignment,
 )
+from annotate.services.agreement import agreement_forget
 from annotate.services.assignments import assignment_bulk_create
 from threads import admin as threads_admin
 from threads.models import Article
@@ -57,6 +58,28 @@ admin.site.unregister(Article)
 class ArticleAdmin(threads_admin.ArticleAdmin):
     actions = ["assign_to_annotators"]
     inlines = [AssignmentInline]
+
+    # An edited text, or comments merged or split, change the thread's continuum: its kept
+    # agreement figures no longer hold.
+    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        agreement_forget(article_id=obj.pk)
+
+    def comment_merge_view(
+        self, request: HttpRequest, object_id: str, comment_id: int
+    ) -> HttpResponse:
+        response = super().comment_merge_view(request, object_id, comment_id)
+        if object_id.isdigit():
+            agreement_forget(article_id=int(object_id))
+        return response
+
+    def comment_split_view(
+        self, request: HttpRequest, object_id: str, comment_id: int
+    ) -> HttpResponse:
+        response = super().comment_split_view(request, object_id, comment_id)
+        if object_id.isdigit():
+            agreement_forget(article_id=int(object_id))
+        return response
 
     @admin.action(description="Assign selected threads to annotators…", permissions=["assign"])
     def assign_to_annotators(

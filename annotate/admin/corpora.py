@@ -23,6 +23,7 @@ from annotate.models import (
     LabelValue,
     ReplyLabel,
 )
+from annotate.services.agreement import agreement_forget_corpus
 from annotate.services.corpora import (
     label_value_delete,
     label_values_in_use,
@@ -197,6 +198,11 @@ class CorpusAdmin(threads_admin.CorpusAdmin):
         if not change:
             added = schema_ensure_defaults(corpus=obj)
             messages.info(request, f"Added the default label schema ({added} values).")
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if change:  # a renamed label value renames it in every thread's figures
+            agreement_forget_corpus(corpus=form.instance)
 
     def get_urls(self) -> list[URLPattern]:
         return [

@@ -15,8 +15,8 @@ from annotate.models.agreement import AgreementFigures
 from annotate.models.assignments import Assignment, AssignmentStatus
 from annotate.models.history import AnnotationEvent, EventAction
 from annotate.models.labels import Claim, ReplyLabel
-from annotate.models.roles import CorpusGrant, GrantRole
 from annotate.models.review import ReviewStatus, ThreadReview
+from annotate.models.roles import CorpusGrant, GrantRole
 from annotate.models.schema import DEFAULT_SCHEMA, LabelKind, LabelValue
 
 __all__ = [

@@ -14,6 +14,7 @@ from annotate.models import (
     Assignment,
     AssignmentStatus,
 )
+from annotate.services.agreement import agreement_forget
 from threads.models import Article
 
 
@@ -48,6 +49,8 @@ def assignment_set_status(*, assignment: Assignment, status: str) -> Assignment:
     if assignment.status != status:
         assignment.status = status
         assignment.save(update_fields=["status", "updated_at"])
+        # A done assignment makes its annotator one of the thread's annotators.
+        agreement_forget(article_id=assignment.article_id)
     return assignment
 
 

@@ -19,6 +19,7 @@ from annotate.models import (
     LabelKind,
     LabelValue,
 )
+from annotate.services.agreement import agreement_forget
 from annotate.services.assignments import assignment_touch
 from annotate.services.corpora import label_value_check
 from annotate.services.history import history_record
@@ -247,6 +248,8 @@ def _claim_create(
         before=None,
         after=_claim_snapshot(claim),
     )
+    if not claim.is_gold:
+        agreement_forget(article_id=article.pk)
     if assignment is not None and (
         assignment.annotator_id != annotator.pk or assignment.article_id != article.pk
     ):
@@ -348,6 +351,8 @@ def claim_update(
         before=before,
         after=_claim_snapshot(current),
     )
+    if not current.is_gold:
+        agreement_forget(article_id=article.pk)
     assignment_touch(annotator=current.annotator, article_id=article.pk)
     return current
 
@@ -375,3 +380,5 @@ def claim_delete(*, claim: Claim, actor: AbstractBaseUser) -> None:
         before=before,
         after=None,
     )
+    if not current.is_gold:
+        agreement_forget(article_id=article_id)

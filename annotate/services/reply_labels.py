@@ -14,6 +14,7 @@ from annotate.models import (
     LabelValue,
     ReplyLabel,
 )
+from annotate.services.agreement import agreement_forget
 from annotate.services.assignments import assignment_touch
 from annotate.services.corpora import label_value_check
 from annotate.services.history import history_record
@@ -78,6 +79,7 @@ def reply_label_set(
         before=before,
         after=_reply_label_snapshot(reply_label),
     )
+    agreement_forget(article_id=comment.article_id)
     assignment_touch(annotator=annotator, article_id=comment.article_id)
     return reply_label
 
@@ -105,4 +107,5 @@ def reply_label_clear(*, annotator: AbstractBaseUser, comment: Comment) -> bool:
         before=before,
         after=None,
     )
+    agreement_forget(article_id=comment.article_id)
     return True
