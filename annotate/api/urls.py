@@ -12,7 +12,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
 
-from annotate.api import errors, views
+from annotate.api import agreement, errors, views
 
 app_name = "api"
 
@@ -36,6 +36,11 @@ urlpatterns = [
         "v1/corpora/<slug:slug>/export/",
         login_not_required(views.CorpusExportApi.as_view()),
         name="corpus-export",
+    ),
+    path(
+        "v1/corpora/<slug:slug>/agreement/",
+        login_not_required(agreement.CorpusAgreementApi.as_view()),
+        name="corpus-agreement",
     ),
     path(
         "v1/threads/<int:pk>/",

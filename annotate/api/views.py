@@ -187,7 +187,7 @@ class CorpusListApi(ApiMixin, generics.ListAPIView[Corpus]):
         return api_corpus_list(user=self.request.user)
 
 
-def _corpus_or_404(request: Request, slug: str, *, with_schema: bool = False) -> Corpus:
+def corpus_or_404(request: Request, slug: str, *, with_schema: bool = False) -> Corpus:
     if with_schema:
         corpus = api_corpus_get(user=request.user, slug=slug)
     else:
@@ -210,7 +210,7 @@ class CorpusDetailApi(ApiMixin, generics.RetrieveAPIView[Corpus]):
     lookup_field = "slug"
 
     def get_object(self) -> Corpus:
-        return _corpus_or_404(self.request, self.kwargs["slug"], with_schema=True)
+        return corpus_or_404(self.request, self.kwargs["slug"], with_schema=True)
 
 
 @extend_schema_view(
@@ -231,7 +231,7 @@ class CorpusThreadListApi(ApiMixin, generics.ListAPIView[Article]):
     def get_queryset(self) -> QuerySet[Article]:
         if getattr(self, "swagger_fake_view", False):
             return Article.objects.none()
-        corpus = _corpus_or_404(self.request, self.kwargs["slug"])
+        corpus = corpus_or_404(self.request, self.kwargs["slug"])
         return api_thread_list(user=self.request.user, corpus=corpus)
 
 
@@ -395,7 +395,7 @@ class CorpusExportApi(ApiMixin):
         },
     )
     def get(self, request: Request, slug: str) -> StreamingHttpResponse:
-        corpus = _corpus_or_404(request, slug)
+        corpus = corpus_or_404(request, slug)
         self.check_object_permissions(request, corpus)
         fmt = request.query_params.get("format", "jsonl")
         if fmt not in EXPORT_FORMATS:
