@@ -131,3 +131,13 @@ def api_labels_visible_q(user: AnyUser) -> Q:
     if assigned.exists():
         visible |= Q(annotator=user, article_id__in=assigned.values("article_id"))
     return visible
+
+
+def get_corpus_for_reader(user: AnyUser, slug: str) -> Corpus:
+    """A corpus whose every label ``user`` may read (its reviewers and researchers, admins);
+    404 for anyone else, as for one that does not exist."""
+    corpora = Corpus.objects.all() if is_admin(user) else corpora_for(user)
+    corpus = corpora.filter(slug=slug).first()
+    if corpus is None:
+        raise Http404("No corpus with this slug among those you can read.")
+    return corpus

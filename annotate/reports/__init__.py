@@ -1,0 +1,1 @@
+"""Pages that report on a corpus for its reviewers and lead: the agreement figures."""
