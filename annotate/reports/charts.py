@@ -21,6 +21,16 @@ class Scatter:
     points: list[Point]
     missing: int  # threads with a figure undefined on either axis
 
+    @property
+    def mid_x(self) -> int:
+        """Where 0 is across (chance agreement)."""
+        return self.width // 2
+
+    @property
+    def mid_y(self) -> int:
+        """Where 0 is up."""
+        return self.height // 2
+
 
 def scatter(
     rows: list[tuple[str, float | None, float | None]], *, width: int = 420, height: int = 300

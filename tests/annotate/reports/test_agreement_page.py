@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from annotate.models import LabelKind
@@ -78,3 +80,20 @@ def test_it_reads_in_a_fixed_number_of_queries(
     client.force_login(victor)
     with django_assert_max_num_queries(20):
         assert client.get(URL).status_code == 200
+
+
+def test_the_command_prints_the_same_figures_as_the_api(labelled, rita, capsys):
+    from django.core.management import call_command
+
+    from tests.annotate.api.clients import client_for
+
+    call_command("agreement", "demo")
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == client_for(rita).get("/api/v1/corpora/demo/agreement/").json()
+
+
+def test_the_command_names_an_unknown_corpus(db):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="No corpus 'nope'"):
+        call_command("agreement", "nope")
