@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -19,7 +20,7 @@ from annotate.access import corpora_for, is_admin
 from annotate.api.permissions import ReadOnly
 from annotate.api.serializers import ErrorSerializer
 from annotate.api.views import ERRORS, NOT_FOUND_RESPONSE, SLUG, ApiMixin, corpus_or_404
-from annotate.services.agreement import corpus_agreement
+from annotate.services.agreement import corpus_agreement, corpus_agreement_json
 from threads.models import Article, Corpus
 
 NO_THREAD_HERE = "No thread with this id in this corpus."
@@ -121,7 +122,7 @@ class CorpusAgreementApi(ApiMixin):
             **ERRORS,
         },
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: Request, slug: str) -> HttpResponse:
         corpus = corpus_or_404(request, slug)
         self.check_object_permissions(request, corpus)
         raw = request.query_params.get("thread")
@@ -134,4 +135,7 @@ class CorpusAgreementApi(ApiMixin):
             article_id = int(raw)
             if not Article.objects.filter(pk=article_id, corpus=corpus).exists():
                 raise exceptions.NotFound(NO_THREAD_HERE)
-        return Response(corpus_agreement(corpus=corpus, article_id=article_id))
+        if article_id is not None:
+            return Response(corpus_agreement(corpus=corpus, article_id=article_id))
+        # The whole corpus is served as kept JSON: rendering it again costs seconds.
+        return HttpResponse(corpus_agreement_json(corpus=corpus), content_type="application/json")

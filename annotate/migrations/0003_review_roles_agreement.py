@@ -10,6 +10,7 @@
 #   is literal, per database, like every trigger (the old text is the reverse).
 
 import django.db.models.deletion
+import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models, router
 from django.db.migrations.operations.base import Operation
@@ -102,7 +103,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='agreement_figures', serialize=False, to='threads.article')),
                 ('figures', models.JSONField()),
-                ('computed_at', models.DateTimeField(auto_now=True)),
+                ('computed_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
                 'verbose_name_plural': 'agreement figures',

@@ -4,6 +4,7 @@ changed (issue 10: 1,000 threads compute in seconds, but the API answers from wh
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 from threads.models import Article
 
@@ -19,7 +20,8 @@ class AgreementFigures(models.Model):
         Article, on_delete=models.CASCADE, primary_key=True, related_name="agreement_figures"
     )
     figures = models.JSONField()
-    computed_at = models.DateTimeField(auto_now=True)
+    # Set by the service when it computes: a corpus's whole report is kept under the latest.
+    computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name_plural = "agreement figures"

@@ -9,10 +9,16 @@ thread again, not the corpus. Measured with ``bench/agreement.py``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
 
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
 
 from annotate.agreement import PIECE_VERSION, corpus_report_from_pieces, thread_figures
 from annotate.models import AgreementFigures
@@ -39,30 +45,44 @@ def agreement_forget_corpus(*, corpus: Corpus) -> None:
     AgreementFigures.objects.filter(article__corpus=corpus).delete()
 
 
-def thread_figures_get(*, corpus: Corpus, article_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+@dataclass
+class KeptFigures:
+    """Each thread's figures, and the latest time any of them was computed."""
+
+    figures: dict[int, dict[str, Any]]
+    latest: datetime | None
+
+
+def thread_figures_get(*, corpus: Corpus, article_ids: Iterable[int]) -> KeptFigures:
     """The figures of each of ``article_ids``: the kept ones, and the missing ones computed and
     kept (two writers computing the same thread at once both write the same figures)."""
     ids = list(article_ids)
-    kept: dict[int, dict[str, Any]] = {
-        pk: figures
-        for pk, figures in AgreementFigures.objects.filter(article_id__in=ids).values_list(
-            "article_id", "figures"
-        )
-        if isinstance(figures, dict) and figures.get("version") == PIECE_VERSION
-    }
+    kept: dict[int, dict[str, Any]] = {}
+    latest = None
+    for pk, figures, computed_at in AgreementFigures.objects.filter(article_id__in=ids).values_list(
+        "article_id", "figures", "computed_at"
+    ):
+        if isinstance(figures, dict) and figures.get("version") == PIECE_VERSION:
+            kept[pk] = figures
+            latest = computed_at if latest is None else max(latest, computed_at)
     stale = [pk for pk in ids if pk not in kept]
     for start in range(0, len(stale), _BATCH):
         studies = agreement_studies(corpus=corpus, article_ids=stale[start : start + _BATCH])
         computed = {pk: thread_figures(study) for pk, study in studies.items()}
+        now = timezone.now()
         with transaction.atomic():
             AgreementFigures.objects.bulk_create(
-                [AgreementFigures(article_id=pk, figures=f) for pk, f in computed.items()],
+                [
+                    AgreementFigures(article_id=pk, figures=f, computed_at=now)
+                    for pk, f in computed.items()
+                ],
                 update_conflicts=True,
                 unique_fields=["article"],
                 update_fields=["figures", "computed_at"],
             )
         kept.update(computed)
-    return kept
+        latest = now
+    return KeptFigures(kept, latest)
 
 
 def corpus_agreement(*, corpus: Corpus, article_id: int | None = None) -> dict[str, Any]:
@@ -72,5 +92,42 @@ def corpus_agreement(*, corpus: Corpus, article_id: int | None = None) -> dict[s
     if article_id is not None:
         articles = articles.filter(pk=article_id)
     external = dict(articles.values_list("pk", "external_id"))
+    kept = thread_figures_get(corpus=corpus, article_ids=external)
+    return corpus_report_from_pieces({external[pk]: piece for pk, piece in kept.figures.items()})
+
+
+def corpus_agreement_json(*, corpus: Corpus) -> bytes:
+    """The whole corpus report as JSON, kept in the shared cache while no thread changed.
+
+    Rendering a report from 1,000 threads' kept figures takes seconds (each thread's report
+    is rendered, and the corpus pools them all); a reader should not wait for that when
+    nothing changed. The cache key names the number of kept threads and the latest time one
+    was computed: a forgotten thread lowers the count, a recomputed one moves the time, and
+    either way the key changes. Two queries when the report is kept.
+    """
+    n_threads = Article.objects.filter(corpus=corpus).count()
+    stamp = AgreementFigures.objects.filter(article__corpus=corpus).aggregate(
+        n=Count("pk"), latest=Max("computed_at")
+    )
+    if stamp["n"] == n_threads and stamp["latest"] is not None:
+        kept = cache.get(_report_key(corpus, n_threads, stamp["latest"]))
+        if kept is not None:
+            return cast(bytes, kept)
+    external = dict(Article.objects.filter(corpus=corpus).values_list("pk", "external_id"))
     figures = thread_figures_get(corpus=corpus, article_ids=external)
-    return corpus_report_from_pieces({external[pk]: piece for pk, piece in figures.items()})
+    report = corpus_report_from_pieces(
+        {external[pk]: piece for pk, piece in figures.figures.items()}
+    )
+    data = json.dumps(report, ensure_ascii=False).encode()
+    if figures.latest is not None:
+        cache.set(_report_key(corpus, len(figures.figures), figures.latest), data, _REPORT_TTL)
+    return data
+
+
+# A kept report is found again only under the same key, so the time to live only bounds how
+# long an unused one takes room in the cache.
+_REPORT_TTL = 7 * 24 * 3600
+
+
+def _report_key(corpus: Corpus, n_threads: int, latest: datetime) -> str:
+    return f"agreement:{PIECE_VERSION}:{corpus.pk}:{n_threads}:{latest.isoformat()}"
