@@ -6,7 +6,8 @@ into a scratch database (SQLite in a temporary folder, or a fresh PostgreSQL dat
 server of DATABASE_URL), then times:
 
 - ``corpus_agreement_json`` from nothing: every thread's records read, its figures computed
-  and kept, and the corpus report rendered and kept (the issue's target: under 60 s and 300 MB on this 2-core machine);
+  and kept, and the corpus report rendered and kept (the issue's target: under 60 s and
+  300 MB on this 2-core machine);
 - the API (``GET /api/v1/corpora/bench/agreement/`` through Django's test client, the whole
   middleware stack) answering from the kept figures (target: under 200 ms), median of 5;
 - the same after one thread's labels changed (that thread alone recomputed).
