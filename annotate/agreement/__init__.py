@@ -10,6 +10,7 @@ stale whatever its thread did, and is refused. The exact definitions are in DESI
 from annotate.agreement.figures import PIECE_VERSION, thread_figures
 from annotate.agreement.records import ClaimRecord, ReplyLabelRecord, Text, ThreadStudy
 from annotate.agreement.report import (
+    corpus_level_from_pieces,
     corpus_report,
     corpus_report_from_pieces,
     thread_report,
@@ -23,6 +24,7 @@ __all__ = [
     "Text",
     "ThreadStudy",
     "corpus_report",
+    "corpus_level_from_pieces",
     "corpus_report_from_pieces",
     "thread_figures",
     "thread_report",

@@ -64,15 +64,21 @@ def corpus_report(studies: Mapping[str, ThreadStudy]) -> dict[str, Any]:
 
 def corpus_report_from_pieces(pieces: Mapping[str, Piece]) -> dict[str, Any]:
     """The same report as ``corpus_report``, from thread figures stored earlier."""
+    return {
+        "corpus": corpus_level_from_pieces(pieces),
+        "threads": {key: thread_report_from_piece(pieces[key]) for key in sorted(pieces)},
+    }
+
+
+def corpus_level_from_pieces(pieces: Mapping[str, Piece]) -> dict[str, Any]:
+    """Only the ``corpus`` part of the report: a caller that keeps each thread's report
+    beside its piece renders the corpus level alone when one thread changed."""
     ordered_pieces = [pieces[key] for key in sorted(pieces)]
     for piece in ordered_pieces:
         _check_version(piece)
     corpus = _render_level(ordered_pieces)
     corpus["claims"]["alpha_u"] = _corpus_alpha_u(ordered_pieces, corpus["annotators"])
-    return {
-        "corpus": _ordered(corpus),
-        "threads": {key: thread_report_from_piece(pieces[key]) for key in sorted(pieces)},
-    }
+    return _ordered(corpus)
 
 
 def _check_version(piece: Piece) -> None:

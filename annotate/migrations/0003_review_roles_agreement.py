@@ -103,6 +103,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='agreement_figures', serialize=False, to='threads.article')),
                 ('figures', models.JSONField()),
+                ('report', models.JSONField()),
                 ('computed_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={

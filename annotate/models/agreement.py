@@ -20,6 +20,9 @@ class AgreementFigures(models.Model):
         Article, on_delete=models.CASCADE, primary_key=True, related_name="agreement_figures"
     )
     figures = models.JSONField()
+    # The thread's report rendered from ``figures``, kept too: rendering 1,000 of them took
+    # 1.9 s of the 3 s a corpus report took from kept figures.
+    report = models.JSONField()
     # Set by the service when it computes: a corpus's whole report is kept under the latest.
     computed_at = models.DateTimeField(default=timezone.now)
 

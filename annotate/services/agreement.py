@@ -20,7 +20,12 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from annotate.agreement import PIECE_VERSION, corpus_report_from_pieces, thread_figures
+from annotate.agreement import (
+    PIECE_VERSION,
+    corpus_level_from_pieces,
+    thread_figures,
+    thread_report_from_piece,
+)
 from annotate.models import AgreementFigures
 from annotate.selectors.agreement import agreement_studies
 from threads.models import Article, Corpus
@@ -47,9 +52,10 @@ def agreement_forget_corpus(*, corpus: Corpus) -> None:
 
 @dataclass
 class KeptFigures:
-    """Each thread's figures, and the latest time any of them was computed."""
+    """Each thread's figures and report, and the latest time any of them was computed."""
 
     figures: dict[int, dict[str, Any]]
+    reports: dict[int, dict[str, Any]]
     latest: datetime | None
 
 
@@ -58,31 +64,37 @@ def thread_figures_get(*, corpus: Corpus, article_ids: Iterable[int]) -> KeptFig
     kept (two writers computing the same thread at once both write the same figures)."""
     ids = list(article_ids)
     kept: dict[int, dict[str, Any]] = {}
+    reports: dict[int, dict[str, Any]] = {}
     latest = None
-    for pk, figures, computed_at in AgreementFigures.objects.filter(article_id__in=ids).values_list(
-        "article_id", "figures", "computed_at"
-    ):
+    rows = AgreementFigures.objects.filter(article_id__in=ids).values_list(
+        "article_id", "figures", "report", "computed_at"
+    )
+    for pk, figures, report, computed_at in rows:
         if isinstance(figures, dict) and figures.get("version") == PIECE_VERSION:
-            kept[pk] = figures
+            kept[pk], reports[pk] = figures, report
             latest = computed_at if latest is None else max(latest, computed_at)
     stale = [pk for pk in ids if pk not in kept]
     for start in range(0, len(stale), _BATCH):
         studies = agreement_studies(corpus=corpus, article_ids=stale[start : start + _BATCH])
         computed = {pk: thread_figures(study) for pk, study in studies.items()}
+        rendered = {pk: thread_report_from_piece(piece) for pk, piece in computed.items()}
         now = timezone.now()
         with transaction.atomic():
             AgreementFigures.objects.bulk_create(
                 [
-                    AgreementFigures(article_id=pk, figures=f, computed_at=now)
-                    for pk, f in computed.items()
+                    AgreementFigures(
+                        article_id=pk, figures=piece, report=rendered[pk], computed_at=now
+                    )
+                    for pk, piece in computed.items()
                 ],
                 update_conflicts=True,
                 unique_fields=["article"],
-                update_fields=["figures", "computed_at"],
+                update_fields=["figures", "report", "computed_at"],
             )
         kept.update(computed)
+        reports.update(rendered)
         latest = now
-    return KeptFigures(kept, latest)
+    return KeptFigures(kept, reports, latest)
 
 
 def corpus_agreement(*, corpus: Corpus, article_id: int | None = None) -> dict[str, Any]:
@@ -92,8 +104,20 @@ def corpus_agreement(*, corpus: Corpus, article_id: int | None = None) -> dict[s
     if article_id is not None:
         articles = articles.filter(pk=article_id)
     external = dict(articles.values_list("pk", "external_id"))
-    kept = thread_figures_get(corpus=corpus, article_ids=external)
-    return corpus_report_from_pieces({external[pk]: piece for pk, piece in kept.figures.items()})
+    return _report(external, thread_figures_get(corpus=corpus, article_ids=external))
+
+
+def _report(external: dict[int, str], kept: KeptFigures) -> dict[str, Any]:
+    """The corpus level pooled from the kept figures, beside each thread's kept report."""
+    return {
+        "corpus": corpus_level_from_pieces(
+            {external[pk]: piece for pk, piece in kept.figures.items()}
+        ),
+        "threads": {
+            external[pk]: kept.reports[pk]
+            for pk in sorted(kept.reports, key=lambda pk: external[pk])
+        },
+    }
 
 
 def corpus_agreement_json(*, corpus: Corpus) -> bytes:
@@ -115,10 +139,7 @@ def corpus_agreement_json(*, corpus: Corpus) -> bytes:
             return cast(bytes, kept)
     external = dict(Article.objects.filter(corpus=corpus).values_list("pk", "external_id"))
     figures = thread_figures_get(corpus=corpus, article_ids=external)
-    report = corpus_report_from_pieces(
-        {external[pk]: piece for pk, piece in figures.figures.items()}
-    )
-    data = json.dumps(report, ensure_ascii=False).encode()
+    data = json.dumps(_report(external, figures), ensure_ascii=False).encode()
     if figures.latest is not None:
         cache.set(_report_key(corpus, len(figures.figures), figures.latest), data, _REPORT_TTL)
     return data

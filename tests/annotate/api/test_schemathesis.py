@@ -47,6 +47,7 @@ OPERATIONS = [
     "GET /api/v1/corpora/",
     "GET /api/v1/corpora/{slug}/",
     "GET /api/v1/corpora/{slug}/threads/",
+    "GET /api/v1/corpora/{slug}/agreement/",
     "GET /api/v1/corpora/{slug}/export/",
     "GET /api/v1/threads/{id}/",
     "GET /api/v1/claims/",
