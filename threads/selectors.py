@@ -60,3 +60,8 @@ def article_list(*, corpus: Corpus | None = None) -> QuerySet[Article]:
     if corpus is not None:
         qs = qs.filter(corpus=corpus)
     return qs.order_by("corpus__slug", "id")
+
+
+def thread_in_corpus(*, corpus: Corpus, article_id: int) -> bool:
+    """Whether ``article_id`` is a thread of ``corpus``."""
+    return Article.objects.filter(pk=article_id, corpus=corpus).exists()

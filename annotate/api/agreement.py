@@ -21,7 +21,8 @@ from annotate.api.permissions import ReadOnly
 from annotate.api.serializers import ErrorSerializer
 from annotate.api.views import ERRORS, NOT_FOUND_RESPONSE, SLUG, ApiMixin, corpus_or_404
 from annotate.services.agreement import corpus_agreement, corpus_agreement_json
-from threads.models import Article, Corpus
+from threads.models import Corpus
+from threads.selectors import thread_in_corpus
 
 NO_THREAD_HERE = "No thread with this id in this corpus."
 
@@ -133,7 +134,7 @@ class CorpusAgreementApi(ApiMixin):
                     {"thread": [f"thread={raw!r} is not a thread id: use a whole number."]}
                 )
             article_id = int(raw)
-            if not Article.objects.filter(pk=article_id, corpus=corpus).exists():
+            if not thread_in_corpus(corpus=corpus, article_id=article_id):
                 raise exceptions.NotFound(NO_THREAD_HERE)
         if article_id is not None:
             return Response(corpus_agreement(corpus=corpus, article_id=article_id))

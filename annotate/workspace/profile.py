@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
-from rest_framework.authtoken.models import Token
 
-
-@transaction.atomic
-def token_regenerate(*, user: User) -> Token:
-    """Give ``user`` a new API token; the old one (if any) stops working at once."""
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user)
+from annotate.services.tokens import token_get, token_regenerate
 
 
 @require_http_methods(["GET", "POST"])
@@ -25,6 +18,6 @@ def profile(request: HttpRequest) -> HttpResponse:
         token_regenerate(user=request.user)
         messages.success(request, "New API token made; the old one no longer works.")
         return redirect("annotate:profile")
-    token = Token.objects.filter(user=request.user).first()
+    token = token_get(user=request.user)
     api_url = request.build_absolute_uri("/api/v1/")
     return render(request, "annotate/profile.html", {"token": token, "api_url": api_url})
