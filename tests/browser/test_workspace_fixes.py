@@ -121,13 +121,15 @@ def test_it_says_so_when_a_selection_runs_across_two_texts(page, small):
     start = page.evaluate(
         """(sel) => { const r = document.createRange(); const t = document.querySelector(sel);
                       r.setStart(t.firstChild, 0); r.setEnd(t.firstChild, 4);
-                      const b = r.getBoundingClientRect(); return [b.left + 1, b.top + b.height / 2]; }""",
+                      const b = r.getBoundingClientRect();
+                      return [b.left + 1, b.top + b.height / 2]; }""",
         f"#tb-{top.pk} .text",
     )
     end = page.evaluate(
         """(sel) => { const r = document.createRange(); const t = document.querySelector(sel);
                       r.setStart(t.firstChild, 0); r.setEnd(t.firstChild, 5);
-                      const b = r.getBoundingClientRect(); return [b.right - 1, b.top + b.height / 2]; }""",
+                      const b = r.getBoundingClientRect();
+                      return [b.right - 1, b.top + b.height / 2]; }""",
         f"#tb-{reply.pk} .text",
     )
     page.mouse.move(*start)
