@@ -210,9 +210,7 @@ def run(args: argparse.Namespace, base: str, ids: dict[str, int]) -> None:
             page.evaluate("document.querySelector('.comments .comment').scrollIntoView()")
             page.mouse.wheel(0, -90)
             page.wait_for_timeout(150)
-            text = page.evaluate(
-                f"document.querySelector('#tb-{ids['deep']} .text').textContent"
-            )
+            text = page.evaluate(f"document.querySelector('#tb-{ids['deep']} .text').textContent")
             words = text.split()
             phrase = " ".join(words[len(words) // 2 : len(words) // 2 + 5])
             select_phrase(page, f"#tb-{ids['deep']} .text", phrase)
