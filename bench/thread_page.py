@@ -1,17 +1,21 @@
 """Server time of the annotator's thread page and of saving a claim, in process.
 
-Builds a thread of 2,000 comments with 500 claims in a fresh test database (SQLite in a
+Builds a thread of 10,000 comments with 2,500 claims in a fresh test database (SQLite in a
 temporary file, or the PostgreSQL server in DATABASE_URL), then measures with Django's test
 Client (the whole middleware stack and template rendering, no network):
 
-- the thread page (GET /threads/<id>/), N requests, median and p95;
+- the thread page (GET /threads/<id>/: the article and the first 100 comments), N requests,
+  median and p95, and its size;
+- a later page of comments (the htmx GET the browser makes as the annotator scrolls), from the
+  middle of the thread;
 - saving a claim (the htmx POST and the fragment it returns), one client, median and p95;
 - and the number of queries each takes.
 
 Run:  .venv/bin/python bench/thread_page.py [--pages 30] [--saves 300]
       DATABASE_URL=postgres://postgres@127.0.0.1:5432/threadlab_bench \
           .venv/bin/python bench/thread_page.py
-Targets (issue 3): page median < 300 ms; save median < 15 ms, p95 < 30 ms.
+Targets: first response of a 10,000-comment thread < 200 ms (issue 9); save median < 15 ms,
+p95 < 30 ms (issue 3).
 """
 
 from __future__ import annotations
@@ -43,8 +47,8 @@ def percentile(values: list[float], q: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--comments", type=int, default=2000)
-    parser.add_argument("--claims", type=int, default=500)
+    parser.add_argument("--comments", type=int, default=10_000)
+    parser.add_argument("--claims", type=int, default=2_500)
     parser.add_argument("--pages", type=int, default=30)
     parser.add_argument("--saves", type=int, default=300)
     args = parser.parse_args()
@@ -93,6 +97,11 @@ def run(args: argparse.Namespace, connection, CaptureQueriesContext) -> None:  #
     annotator = User.objects.create_user("annotator", password="bench-password-1")
     build_thread(article=article, comments=args.comments, claims=args.claims, annotator=annotator)
     Assignment.objects.create(annotator=annotator, article=article)
+    if connection.vendor == "postgresql":
+        # As autovacuum would soon after an import: without statistics on the fresh tables the
+        # planner expects a handful of rows and reads a page's comments about 100x slower.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     print(
         f"{connection.vendor}: built a thread of {Comment.objects.filter(article=article).count()}"
         f" comments and {Claim.objects.count()} claims in {time.perf_counter() - started:.1f} s"
@@ -122,7 +131,22 @@ def run(args: argparse.Namespace, connection, CaptureQueriesContext) -> None:  #
     print(
         f"thread page: {args.pages} requests, median {statistics.median(times):.1f} ms, "
         f"p95 {percentile(times, 0.95):.1f} ms, {page_queries} queries, "
-        f"{page_bytes / 1024:.0f} KiB  (target: median < 300 ms)"
+        f"{page_bytes / 1024:.0f} KiB  (target: median < 200 ms)"
+    )
+    middle = reverse("annotate:thread-comments", args=[article.pk]) + f"?from={args.comments // 2}"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(middle, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200, response.status_code
+    fragment_queries, fragment_bytes = len(queries), len(response.content)
+    times = []
+    for _ in range(args.pages):
+        t0 = time.perf_counter()
+        client.get(middle, HTTP_HX_REQUEST="true")
+        times.append((time.perf_counter() - t0) * 1000)
+    print(
+        f"a later page of 100 comments (htmx): median {statistics.median(times):.1f} ms, "
+        f"p95 {percentile(times, 0.95):.1f} ms, {fragment_queries} queries, "
+        f"{fragment_bytes / 1024:.0f} KiB"
     )
 
     values = {(v.kind, v.name): v.pk for v in LabelValue.objects.filter(corpus=corpus)}

@@ -1,6 +1,10 @@
-"""The annotator's thread page: a whole thread with the annotator's own labels, read as a handful
-of flat queries (assignment, article, comments, claims, reply labels, schema) and put together in
-Python, so templates never query per comment or per claim."""
+"""The annotator's thread page, with the annotator's own labels, read as a handful of flat queries
+(assignment and article, schema, comments, claims, reply labels, progress) and put together in
+Python, so templates never query per comment or per claim.
+
+A thread is read a page of comments at a time (``PAGE_SIZE``, by position in display order): the
+first response holds the article and the first page, and the browser fetches the next page as the
+annotator scrolls to it, so no response grows with the thread."""
 
 from __future__ import annotations
 
@@ -9,10 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import (
-    Q,
-    QuerySet,
-)
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from annotate.access import get_thread_for_annotator
 from annotate.models import (
@@ -20,10 +22,9 @@ from annotate.models import (
     Claim,
     ReplyLabel,
 )
-from annotate.selectors.assignments import COMMENT_FIELDS
+from annotate.selectors.assignments import COMMENT_FIELDS, assignment_progress
 from annotate.selectors.schema import Schema, schema_get
 from threads.models import Article, Comment
-from threads.selectors import thread_get
 
 ARTICLE_KEY = "a"  # the text key of the article body; a comment's key is its id
 
@@ -82,28 +83,49 @@ class CommentItem:
     reply_label: ReplyLabel | None
     descendants: int = 0
     closes: int = 0  # how many open comment boxes end after this one
+    # Set on the first comment of a run whose parent's box is in an earlier page: the id of the
+    # element the run goes into ("comments" for top-level comments, else "r-<parent id>").
+    into: str | None = None
 
     @property
     def close_range(self) -> range:
         return range(self.closes)
 
 
+# Comments per page: the first response holds the article and this many comments, and every
+# further page as many, so neither grows with the thread (about 60 kB of HTML a page).
+PAGE_SIZE = 100
+
+
+@dataclass
+class CommentPage:
+    """A run of the thread's comments in display order, ``start`` to ``start + len(items)``."""
+
+    items: list[CommentItem]
+    start: int
+    next_start: int | None  # where the next page starts; None after the last comment
+    claims: list[Claim]
+
+
 @dataclass
 class Workspace:
+    """The thread page: the article and its first page of comments, and the progress."""
+
     assignment: Assignment
     article: Article
     schema: Schema
     article_text: TextView
-    items: list[CommentItem]
-    claims: list[Claim]
+    page: CommentPage
+    labelled: int
+    total: int
 
     @property
-    def total(self) -> int:
-        return len(self.items)
+    def items(self) -> list[CommentItem]:
+        return self.page.items
 
     @property
-    def labelled(self) -> int:
-        return sum(1 for item in self.items if item.text.claims or item.reply_label)
+    def claims(self) -> list[Claim]:
+        return self.page.claims
 
 
 def _attach_labels(claims: Iterable[Claim], schema: Schema, by_id: dict[int, Claim]) -> None:
@@ -128,54 +150,154 @@ def _own_reply_labels(*, annotator: AbstractBaseUser, article_id: int) -> QueryS
     )
 
 
-def workspace_get(*, annotator: AbstractBaseUser, article_id: int) -> Workspace:
-    """The thread as ``annotator`` labels it: six queries whatever its size, or 404 when the
-    thread is not assigned to them. Only their own claims and reply labels are read."""
-    assignment = get_thread_for_annotator(annotator, article_id)  # type: ignore[arg-type]
-    thread = thread_get(article_id=article_id)
-    article = thread.article
-    assignment.article = article
-    schema = schema_get(corpus_id=article.corpus_id)
-    claims = list(_own_claims(annotator=annotator, article_id=article_id))
-    by_id = {c.pk: c for c in claims}
-    _attach_labels(claims, schema, by_id)
-    labels = list(_own_reply_labels(annotator=annotator, article_id=article_id))
+def _comment_page(
+    *,
+    annotator: AbstractBaseUser,
+    article: Article,
+    schema: Schema,
+    start: int,
+    size: int,
+    article_claims: bool,
+) -> CommentPage:
+    """Comments ``start`` to ``start + size`` in display order with the annotator's labels on
+    them (and on the article body, with ``article_claims``): three queries, each a range of the
+    (article, position) index, whatever the thread's size.
+
+    A comment's descendants are the run of deeper comments after it, so their number is where
+    the next comment no deeper than it stands (one correlated subquery, by the same index).
+    """
+    after = (
+        Comment.objects.filter(
+            article_id=OuterRef("article_id"),
+            position__gt=OuterRef("position"),
+            depth__lte=OuterRef("depth"),
+        )
+        .order_by("position")
+        .values("position")[:1]
+    )
+    count = (
+        Comment.objects.filter(article_id=article.pk)
+        .order_by()
+        .values("article_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = list(
+        Comment.objects.filter(
+            article_id=article.pk, position__gte=start, position__lte=start + size
+        )
+        .order_by("position")
+        .only(*COMMENT_FIELDS)
+        .annotate(subtree_end=Coalesce(Subquery(after), Subquery(count)))
+    )
+    comments, more = rows[:size], len(rows) > size
+    ids = [c.pk for c in comments]
+    in_texts = Q(comment_id__in=ids)
+    if article_claims:
+        in_texts |= Q(comment__isnull=True)
+    claims = list(_own_claims(annotator=annotator, article_id=article.pk).filter(in_texts))
+    _attach_labels(claims, schema, {c.pk: c for c in claims})
+    labels = list(
+        _own_reply_labels(annotator=annotator, article_id=article.pk).filter(comment_id__in=ids)
+    )
     for reply_label in labels:
         reply_label.label = schema.by_id[reply_label.label_id]
     label_by_comment = {r.comment_id: r for r in labels}
     by_text: dict[int | None, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_text[claim.comment_id].append(claim)
-
-    comments = thread.comments
-    items = [
-        CommentItem(
-            comment=c,
-            text=TextView(str(c.pk), c, c.text, by_text.get(c.pk, [])),
-            reply_label=label_by_comment.get(c.pk),
+    items = []
+    for c in comments:
+        c.article = article
+        items.append(
+            CommentItem(
+                comment=c,
+                text=TextView(str(c.pk), c, c.text, by_text.get(c.pk, [])),
+                reply_label=label_by_comment.get(c.pk),
+                descendants=c.subtree_end - c.position - 1,
+            )
         )
-        for c in comments
-    ]
-    # Display order is a pre-order walk, so a comment's descendants are the run after it of
-    # deeper comments, and the boxes to close after it are the levels the next one climbs.
-    open_items: list[CommentItem] = []
+    _place(items)
+    return CommentPage(
+        items=items,
+        start=start,
+        next_start=start + size if more else None,
+        claims=claims,
+    )
+
+
+def _place(items: list[CommentItem]) -> None:
+    """Where each comment's box goes and how many boxes close after it.
+
+    Display order is a pre-order walk, so a comment's parent is in this page unless every
+    comment before it in the page is at least as deep: such a comment starts a run that goes
+    into its parent's replies box, shown by an earlier page (``into``). Within a run, the boxes
+    to close after a comment are the levels the next one climbs; the run's last comment closes
+    every box the run opened.
+    """
+    shallowest: int | None = None
+    base = 0
     for i, item in enumerate(items):
         depth = item.comment.depth
-        while open_items and open_items[-1].comment.depth >= depth:
-            open_items.pop()
-        for ancestor in open_items:
-            ancestor.descendants += 1
-        open_items.append(item)
-        next_depth = items[i + 1].comment.depth if i + 1 < len(items) else 0
-        item.closes = depth - next_depth + 1 if next_depth <= depth else 0
+        if shallowest is None or depth < shallowest:
+            shallowest = base = depth
+            parent = item.comment.parent_id
+            item.into = "comments" if parent is None else f"r-{parent}"
+        following = items[i + 1].comment.depth if i + 1 < len(items) else None
+        if following is not None and shallowest is not None and following < shallowest:
+            following = None  # the next comment starts a run of its own
+        floor = base if following is None else max(following, base)
+        item.closes = depth - floor + 1 if following is None or following <= depth else 0
+
+
+def workspace_get(
+    *, annotator: AbstractBaseUser, article_id: int, start: int = 0, size: int = PAGE_SIZE
+) -> Workspace:
+    """The thread page as ``annotator`` labels it: the article and one page of comments (from
+    ``start``), with only their own labels, and their progress over the whole thread; seven
+    queries whatever its size, or 404 when the thread is not assigned to them."""
+    assignment = get_thread_for_annotator(annotator, article_id)  # type: ignore[arg-type]
+    article = assignment.article
+    schema = schema_get(corpus_id=article.corpus_id)
+    page = _comment_page(
+        annotator=annotator,
+        article=article,
+        schema=schema,
+        start=start,
+        size=size,
+        article_claims=True,
+    )
+    labelled, total = assignment_progress(assignment=assignment)
     return Workspace(
         assignment=assignment,
         article=article,
         schema=schema,
-        article_text=TextView(ARTICLE_KEY, None, article.body, by_text.get(None, [])),
-        items=items,
-        claims=claims,
+        article_text=TextView(
+            ARTICLE_KEY, None, article.body, [c for c in page.claims if c.comment_id is None]
+        ),
+        page=page,
+        labelled=labelled,
+        total=total,
     )
+
+
+def comment_page_get(
+    *, annotator: AbstractBaseUser, article_id: int, start: int, size: int = PAGE_SIZE
+) -> tuple[Assignment, Schema, CommentPage]:
+    """One further page of the thread's comments for ``annotator``: five queries whatever the
+    thread's size (the assignment, the schema, the comments, their claims and reply labels)."""
+    assignment = get_thread_for_annotator(annotator, article_id)  # type: ignore[arg-type]
+    article = assignment.article
+    schema = schema_get(corpus_id=article.corpus_id)
+    page = _comment_page(
+        annotator=annotator,
+        article=article,
+        schema=schema,
+        start=start,
+        size=size,
+        article_claims=False,
+    )
+    return assignment, schema, page
 
 
 # A claim in the fragment: targets show as "#<id>", so the target claims themselves are not read.
@@ -223,18 +345,26 @@ def claim_target_choices(
     *, annotator: AbstractBaseUser, article: Article, comment: Comment | None
 ) -> list[Claim]:
     """The annotator's claims a new claim in ``comment`` may target: those in its ancestor texts
-    (the article body and the comments up its reply chain), in display order. Two queries."""
+    (the article body and the comments up its reply chain), in display order. One query, read on
+    the server, so it holds for a comment whose ancestors the browser has not loaded.
+
+    In display order (a pre-order walk) the ancestor at depth ``d`` is the last comment before
+    ``comment`` at depth ``d``: a grouped range of the (article, position) index, not the thread.
+    """
     if comment is None:
         return []
-    parents = dict(Comment.objects.filter(article=article).values_list("pk", "parent_id"))
-    ancestors: list[int] = []
-    parent_id = parents.get(comment.pk)
-    while parent_id is not None:
-        ancestors.append(parent_id)
-        parent_id = parents.get(parent_id)
+    ancestors = (
+        Comment.objects.filter(
+            article_id=article.pk, position__lt=comment.position, depth__lt=comment.depth
+        )
+        .order_by()
+        .values("depth")
+        .annotate(last=Max("position"))
+        .values("last")
+    )
     claims = list(
         _own_claims(annotator=annotator, article_id=article.pk)
-        .filter(Q(comment__isnull=True) | Q(comment_id__in=ancestors))
+        .filter(Q(comment__isnull=True) | Q(comment__position__in=Subquery(ancestors)))
         .select_related("comment")
     )
     # Article first, then from the top of the chain down to the direct parent.

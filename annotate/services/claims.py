@@ -4,6 +4,7 @@ claim rules (``annotate.rules``) and recorded in the history in the same transac
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -13,7 +14,9 @@ from django.utils import timezone
 
 from annotate import rules
 from annotate.models import (
+    AnnotationEvent,
     Assignment,
+    AssignmentStatus,
     Claim,
     EventAction,
     LabelKind,
@@ -32,6 +35,35 @@ def _text_of(*, article: Article, comment: Comment | None) -> str:
 
 def _where(comment: Comment | None) -> str:
     return "the article" if comment is None else "this comment"
+
+
+DONE_MESSAGE = (
+    "This thread is marked done, so its labels are read-only: reopen it to change them. "
+    "Nothing was changed."
+)
+
+# How long after deleting a claim its annotator can still undo it (the page offers it for ten
+# seconds; the server allows a slow network some more).
+UNDO_SECONDS = 120
+
+
+def labels_writable_check(
+    *, annotator_id: int, article_id: int, assignment: Assignment | None = None
+) -> None:
+    """Refuse to change an annotator's own labels on a thread they have marked done.
+
+    ``assignment``, when the caller has read it (the views do), spares the query.
+    """
+    if assignment is not None and (
+        assignment.annotator_id == annotator_id and assignment.article_id == article_id
+    ):
+        done = assignment.status == AssignmentStatus.DONE
+    else:
+        done = Assignment.objects.filter(
+            annotator_id=annotator_id, article_id=article_id, status=AssignmentStatus.DONE
+        ).exists()
+    if done:
+        raise ValidationError(DONE_MESSAGE)
 
 
 def span_check(*, text: str, start: int, end: int, quote: str, comment: Comment | None) -> None:
@@ -202,6 +234,7 @@ def _claim_create(
     # catches it (claim_create then returns the first claim), which spares every save a query.
     if comment is not None and comment.article_id != article.pk:
         raise ValidationError("That comment is not in this thread.")
+    labels_writable_check(annotator_id=annotator.pk, article_id=article.pk, assignment=assignment)
     span_check(
         text=_text_of(article=article, comment=comment),
         start=start,
@@ -276,6 +309,8 @@ def _claim_for_write(*, claim: Claim, actor: AbstractBaseUser) -> Claim:
         )
     if current.annotator_id != actor.pk and not getattr(actor, "is_staff", False):
         raise PermissionDenied("You can only change your own claims.")
+    if not current.is_gold:
+        labels_writable_check(annotator_id=current.annotator_id, article_id=current.article_id)
     return current
 
 
@@ -382,3 +417,93 @@ def claim_delete(*, claim: Claim, actor: AbstractBaseUser) -> None:
     )
     if not current.is_gold:
         agreement_forget(article_id=article_id)
+
+
+@transaction.atomic
+def claim_restore(*, actor: AbstractBaseUser, article: Article, claim_id: int) -> Claim:
+    """Undo the deletion of one of ``actor``'s own claims, within ``UNDO_SECONDS``.
+
+    The claim comes back as it was, with the same id, from what the history kept of it, and the
+    restore is recorded (a create). Refused with a message, changing nothing, when there is no
+    such recent deletion, when the claim is back already, or when what it stood on has changed
+    since (its text, a label value, the claim it targeted).
+    """
+    since = timezone.now() - timedelta(seconds=UNDO_SECONDS)
+    event = (
+        AnnotationEvent.objects.filter(
+            object_type="claim",
+            object_id=claim_id,
+            action=EventAction.DELETE,
+            actor_id=actor.pk,
+            article_id=article.pk,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if event is None or event.before is None or event.before.get("is_gold"):
+        raise ValidationError("There is no deleted claim of yours to restore here.")
+    if event.created_at < since:
+        raise ValidationError(
+            f"That claim was deleted more than {UNDO_SECONDS // 60} minutes ago; "
+            "mark it again instead."
+        )
+    if Claim.objects.filter(pk=claim_id).exists():
+        raise ValidationError("That claim is already back.")
+    before = event.before
+    labels_writable_check(annotator_id=actor.pk, article_id=article.pk)
+    comment = None
+    if before["comment_id"] is not None:
+        comment = Comment.objects.filter(pk=before["comment_id"], article_id=article.pk).first()
+        if comment is None:
+            raise ValidationError("The comment that claim was on is gone; nothing was restored.")
+    span_check(
+        text=_text_of(article=article, comment=comment),
+        start=before["start"],
+        end=before["end"],
+        quote=before["quote"],
+        comment=comment,
+    )
+    value_ids = [before["claim_type_id"], before["stance_id"], before["stance_target_id"]]
+    values = LabelValue.objects.in_bulk([v for v in value_ids if v is not None])
+    if any(
+        v is not None and (v not in values or values[v].corpus_id != article.corpus_id)
+        for v in value_ids
+    ):
+        raise ValidationError("A label that claim carried is gone; nothing was restored.")
+    target_claim = None
+    if before["target_claim_id"] is not None:
+        target_claim = Claim.objects.filter(
+            pk=before["target_claim_id"], annotator_id=actor.pk, is_gold=False
+        ).first()
+        if target_claim is None:
+            raise ValidationError(
+                "The claim it answered has been deleted since; nothing was restored."
+            )
+    claim = Claim(
+        pk=claim_id,
+        annotator_id=actor.pk,
+        article=article,
+        comment=comment,
+        start=before["start"],
+        end=before["end"],
+        quote=before["quote"],
+        claim_type=values[before["claim_type_id"]],
+        stance=values[before["stance_id"]],
+        stance_target=values.get(before["stance_target_id"]),
+        target_claim=target_claim,
+        note=before["note"],
+        created_at=datetime.fromisoformat(before["created_at"]),
+        updated_at=timezone.now(),
+    )
+    claim.save(force_insert=True)
+    history_record(
+        actor=actor,
+        action=EventAction.CREATE,
+        object_type="claim",
+        object_id=claim.pk,
+        article_id=article.pk,
+        before=None,
+        after=_claim_snapshot(claim),
+    )
+    agreement_forget(article_id=article.pk)
+    return claim

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotate.models import (
+    Assignment,
     EventAction,
     LabelKind,
     LabelValue,
@@ -16,6 +17,7 @@ from annotate.models import (
 )
 from annotate.services.agreement import agreement_forget
 from annotate.services.assignments import assignment_touch
+from annotate.services.claims import labels_writable_check
 from annotate.services.corpora import label_value_check
 from annotate.services.history import history_record
 from threads.models import Comment
@@ -37,10 +39,18 @@ def _reply_label_snapshot(reply_label: ReplyLabel) -> dict[str, Any]:
 
 @transaction.atomic
 def reply_label_set(
-    *, annotator: AbstractBaseUser, comment: Comment, label: LabelValue | None
+    *,
+    annotator: AbstractBaseUser,
+    comment: Comment,
+    label: LabelValue | None,
+    assignment: Assignment | None = None,
 ) -> ReplyLabel:
-    """Set the annotator's one reply label on ``comment`` (creating or replacing it)."""
+    """Set the annotator's one reply label on ``comment`` (creating or replacing it); refused
+    on a thread they marked done (``assignment``, when the caller has read it, spares a query)."""
     corpus_id = comment.article.corpus_id  # no query when the caller loaded it (the views do)
+    labels_writable_check(
+        annotator_id=annotator.pk, article_id=comment.article_id, assignment=assignment
+    )
     existing = (
         ReplyLabel.objects.select_for_update(of=("self",))
         .select_related("label")
@@ -85,8 +95,14 @@ def reply_label_set(
 
 
 @transaction.atomic
-def reply_label_clear(*, annotator: AbstractBaseUser, comment: Comment) -> bool:
-    """Remove the annotator's reply label on ``comment``; return whether there was one."""
+def reply_label_clear(
+    *, annotator: AbstractBaseUser, comment: Comment, assignment: Assignment | None = None
+) -> bool:
+    """Remove the annotator's reply label on ``comment``; return whether there was one. Refused
+    on a thread they marked done."""
+    labels_writable_check(
+        annotator_id=annotator.pk, article_id=comment.article_id, assignment=assignment
+    )
     existing = (
         ReplyLabel.objects.select_for_update(of=("self",))
         .select_related("label")

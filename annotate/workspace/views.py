@@ -41,6 +41,7 @@ from annotate.selectors.schema import Schema, schema_get
 from annotate.selectors.workspace import (
     ARTICLE_KEY,
     claim_target_choices,
+    comment_page_get,
     thread_comment_get,
     workspace_get,
     workspace_text,
@@ -100,18 +101,60 @@ def open_next(request: AnnotatorRequest) -> HttpResponse:
     return redirect("annotate:thread", article_id=assignment.article_id)
 
 
-def _thread_context(request: AnnotatorRequest, article_id: int) -> dict[str, Any]:
-    ws = workspace_get(annotator=request.user, article_id=article_id)
+def _channel(value: int) -> float:
+    c = value / 255
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2's relative luminance of a ``#rrggbb`` colour."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2's contrast ratio of two ``#rrggbb`` colours, from 1 to 21."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def strong_colour(colour: str, *, on: str = "#ffffff", ratio: float = 4.5) -> str:
+    """``colour``, darkened just enough for white text on it to meet WCAG AA (4.5:1).
+
+    An active label pill is its value's colour with white text: the schema's colours are
+    chosen for highlights, and several (green, orange, grey) are too light for that.
+    """
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    for step in range(101):  # 1 % darker each step; black meets any ratio
+        k = 1 - step / 100
+        darker = f"#{round(r * k):02x}{round(g * k):02x}{round(b * k):02x}"
+        if contrast_ratio(darker, on) >= ratio:
+            return darker
+    return "#000000"  # pragma: no cover - the loop ends at black
+
+
+def _from_param(request: AnnotatorRequest) -> int:
+    """The ``from`` query parameter: the position of the first comment to show (0: the top)."""
+    value = request.GET.get("from", "0")
+    if not _is_id(value):
+        raise Http404("No such place in this thread.")
+    return int(value)
+
+
+def _thread_context(request: AnnotatorRequest, article_id: int, start: int = 0) -> dict[str, Any]:
+    ws = workspace_get(annotator=request.user, article_id=article_id, start=start)
     return {
         "ws": ws,
         "article": ws.article,
         "assignment": ws.assignment,
         "schema": ws.schema,
+        "value_styles": [(v.pk, v.colour, strong_colour(v.colour)) for v in ws.schema.values],
         "reply_values": ws.schema.reply_labels,
         "reply_url": reverse("annotate:reply-label", args=[ws.article.pk]),
         "reply_keys_json": json.dumps({v.key: v.pk for v in ws.schema.reply_labels if v.key}),
         "labelled": ws.labelled,
         "total": ws.total,
+        "page": ws.page,
         "guidelines": guidelines_html(ws.article.corpus.guidelines),
     }
 
@@ -119,9 +162,35 @@ def _thread_context(request: AnnotatorRequest, article_id: int) -> dict[str, Any
 @vary_on_headers("HX-Request")
 @require_GET
 def thread(request: AnnotatorRequest, article_id: int) -> HttpResponse:
-    """The thread to label: the article and its comments, each with the user's own claims."""
-    context = _thread_context(request, article_id)
+    """The thread to label: the article and the first page of its comments (or the page from
+    ``?from=N``), each with the user's own claims; the browser loads the rest as it scrolls."""
+    context = _thread_context(request, article_id, _from_param(request))
     return render(request, f"{PAGE}#thread" if request.htmx else PAGE, context)
+
+
+@vary_on_headers("HX-Request")
+@require_GET
+def comment_page(request: AnnotatorRequest, article_id: int) -> HttpResponse:
+    """The next page of comments (``?from=N``) for htmx: each run of them swapped, out of band,
+    into the replies box of its parent (or the comment list), and the marker that loads the page
+    after it. Without htmx, the thread page from there."""
+    start = _from_param(request)
+    if not request.htmx:
+        return redirect(reverse("annotate:thread", args=[article_id]) + f"?from={start}")
+    assignment, schema, page = comment_page_get(
+        annotator=request.user, article_id=article_id, start=start
+    )
+    return render(
+        request,
+        f"{PAGE}#comment_page",
+        {
+            "article": assignment.article,
+            "assignment": assignment,
+            "page": page,
+            "reply_values": schema.reply_labels,
+            "reply_url": reverse("annotate:reply-label", args=[article_id]),
+        },
+    )
 
 
 def _assignment(request: AnnotatorRequest, article_id: int) -> Assignment:
@@ -233,9 +302,15 @@ def _gone_response(request: AnnotatorRequest, article: Article) -> HttpResponse:
 
 
 def _saved_response(
-    request: AnnotatorRequest, assignment: Assignment, comment: Comment | None, schema: Schema
+    request: AnnotatorRequest,
+    assignment: Assignment,
+    comment: Comment | None,
+    schema: Schema,
+    *,
+    deleted: Claim | None = None,
 ) -> HttpResponse:
-    """After a save: the text with its claims (and, out of band, a closed editor and progress)."""
+    """After a save: the text with its claims (and, out of band, a closed editor and progress;
+    after a delete, a notice that offers to undo it)."""
     article = assignment.article
     if not request.htmx:
         anchor = "post" if comment is None else f"c{comment.pk}"
@@ -251,6 +326,7 @@ def _saved_response(
             "assignment": assignment,
             "labelled": labelled,
             "total": total,
+            "deleted": deleted,
         },
     )
 
@@ -488,6 +564,29 @@ def claim_delete(request: AnnotatorRequest, article_id: int, claim_id: int) -> H
             errors=_messages_of(error),
         )
         return _editor_response(request, context, status=422)
+    if not request.htmx:
+        messages.success(request, f"Claim #{claim.pk} deleted.")
+    return _saved_response(request, assignment, claim.comment, schema, deleted=claim)
+
+
+@require_POST
+def claim_restore(request: AnnotatorRequest, article_id: int, claim_id: int) -> HttpResponse:
+    """Undo the deletion of one of the user's claims (the "Undo" in the notice a delete shows):
+    the claim comes back with its id, and the text is swapped in with it."""
+    assignment = _assignment(request, article_id)
+    article = assignment.article
+    try:
+        claim = claims.claim_restore(actor=request.user, article=article, claim_id=claim_id)
+    except ValidationError as error:
+        message = " ".join(_messages_of(error))
+        if not request.htmx:
+            messages.error(request, message)
+            return redirect("annotate:thread", article_id=article.pk)
+        response = render(request, f"{PAGE}#toast", {"message": message}, status=409)
+        return reswap(retarget(response, "#toast"), "outerHTML")
+    schema = schema_get(corpus_id=article.corpus_id)
+    if claim.comment is not None:
+        claim.comment.article = article
     return _saved_response(request, assignment, claim.comment, schema)
 
 
@@ -510,10 +609,12 @@ def reply_label(request: AnnotatorRequest, article_id: int) -> HttpResponse:
             if value is None:
                 return HttpResponseBadRequest("No such label value.")
             current = reply_labels.reply_label_set(
-                annotator=request.user, comment=comment, label=value
+                annotator=request.user, comment=comment, label=value, assignment=assignment
             )
         else:
-            reply_labels.reply_label_clear(annotator=request.user, comment=comment)
+            reply_labels.reply_label_clear(
+                annotator=request.user, comment=comment, assignment=assignment
+            )
     except ValidationError as exc:
         error = " ".join(_messages_of(exc))
     if not request.htmx:

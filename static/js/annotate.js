@@ -6,6 +6,13 @@
  *    and a selection may start or end inside a highlight <mark> or outside the text box.
  *  - Keyboard shortcuts (j/k, label keys, Enter, Esc, ?).
  *  - Show, place and close the claim editor; collapse and expand reply subtrees.
+ *  - Open the claim form on a touchscreen too (no mouseup there: the selection settles, then
+ *    the finger lifts), and say so when a selection runs across two texts.
+ *  - Ask before marking a thread done with comments still unlabelled; keep a done thread
+ *    read-only in the page (the server refuses changes anyway); hide the notice (with its
+ *    "Undo" after a delete) after a few seconds.
+ *  - j at the last loaded comment loads the next page of comments (htmx loads it by itself
+ *    when its marker scrolls into view).
  *
  * Everything is one set of listeners on the document (event delegation), so a thread of
  * 2,000 comments costs no per-comment set-up. No framework, no build step.
@@ -29,7 +36,8 @@
   if (!workspace) return;
   // The editor element is replaced by out-of-band swaps after a save: always look it up.
   const editorEl = () => document.getElementById("editor");
-  const toast = document.getElementById("toast");
+  // The notice is replaced by out-of-band swaps too (the undo offer after a delete).
+  const toastEl = () => document.getElementById("toast");
   const shortcuts = document.getElementById("shortcuts");
   const replyKeys = JSON.parse(workspace.dataset.replyKeys || "{}");
   let anchorRect = null; // where the last selection or clicked claim was, to place the editor
@@ -51,19 +59,36 @@
     return codePoints(range.toString());
   }
 
+  const boxOf = (node) => {
+    const el = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+    return el ? el.closest(".text") : null;
+  };
+
+  /** Whether a selection touches more than one text (a claim lies within one). */
+  function crossesTexts(range) {
+    const a = boxOf(range.startContainer);
+    const b = boxOf(range.endContainer);
+    if (a && b) return a !== b;
+    // One end outside every text (a header, the gap between comments): look at the texts
+    // between the two ends.
+    const root = range.commonAncestorContainer;
+    if (root.nodeType !== Node.ELEMENT_NODE) return false;
+    let touched = 0;
+    for (const box of root.querySelectorAll(".text")) {
+      if (range.intersectsNode(box) && ++touched > 1) return true;
+    }
+    return false;
+  }
+
   /**
    * The current selection as {box, key, start, end, quote} in code points of one text, or null.
-   * A selection that runs out of its text box is clipped to it; leading and trailing
-   * white space is left out, as people rarely mean to select it.
+   * A selection that runs a little out of its text box (into a header) is clipped to it;
+   * leading and trailing white space is left out, as people rarely mean to select it.
    */
   function selectionSpan() {
     const sel = window.getSelection();
     if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
     const range = sel.getRangeAt(0);
-    const boxOf = (node) => {
-      const el = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
-      return el ? el.closest(".text") : null;
-    };
     const box = boxOf(range.startContainer) || boxOf(range.endContainer);
     if (!box || !workspace.contains(box)) return null;
     const chars = Array.from(box.textContent); // one entry per code point
@@ -79,9 +104,32 @@
     return { box, key: box.dataset.text, start, end, quote: chars.slice(start, end).join("") };
   }
 
+  const readonly = () => workspace.classList.contains("readonly");
+  const READONLY_MESSAGE =
+    "This thread is marked done, so its labels are read-only: reopen it to change them.";
+  let openedFor = ""; // the span the form was last opened for (touch sends many events)
+
   function openNewClaimForm() {
+    const sel = window.getSelection();
+    if (sel && sel.rangeCount && !sel.isCollapsed && crossesTexts(sel.getRangeAt(0))) {
+      const r = sel.getRangeAt(0);
+      if (workspace.contains(r.commonAncestorContainer)) {
+        showToast(
+          "A claim lies within one text: this selection runs across two. " +
+            "Select inside the article or inside one comment.",
+        );
+        return true;
+      }
+    }
     const span = selectionSpan();
     if (!span) return false;
+    if (readonly()) {
+      showToast(READONLY_MESSAGE);
+      return true;
+    }
+    const spanKey = [span.key, span.start, span.end].join(":");
+    if (spanKey === openedFor && editorOpen()) return true;
+    openedFor = spanKey;
     const rects = window.getSelection().getRangeAt(0).getClientRects();
     anchorRect = rects.length ? rects[rects.length - 1] : span.box.getBoundingClientRect();
     const params = new URLSearchParams({
@@ -105,6 +153,7 @@
   }
 
   function closeEditor() {
+    openedFor = "";
     const editor = editorEl();
     editor.hidden = true;
     editor.innerHTML = "";
@@ -168,24 +217,93 @@
   });
 
   let toastTimer = null;
-  function showToast(message) {
-    toast.textContent = message;
-    toast.hidden = false;
+  /** Hide the notice after `ms`, unless another one replaces it first. */
+  function hideToastLater(ms) {
     clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => (toast.hidden = true), 6000);
+    // Hidden, not emptied: an "Undo" just pressed still owns its request.
+    toastTimer = setTimeout(() => (toastEl().hidden = true), ms);
   }
 
-  // --- Mouse -----------------------------------------------------------------------------------
+  function showToast(message) {
+    const toast = toastEl();
+    toast.textContent = message;
+    toast.hidden = false;
+    hideToastLater(6000);
+  }
 
-  document.addEventListener("mouseup", (event) => {
-    if (editorEl().contains(event.target) || event.button !== 0) return;
+  // The server's notices (after a delete: "Undo" for ten seconds; a refused undo).
+  document.body.addEventListener("htmx:oobAfterSwap", (event) => {
+    if (event.detail.target && event.detail.target.id === "toast") hideToastLater(10000);
+  });
+
+  document.body.addEventListener("htmx:afterSettle", () => {
+    // The status panel says whether the thread is done: the page follows it.
+    const status = document.getElementById("status");
+    if (status) workspace.classList.toggle("readonly", status.dataset.status === "done");
+    if (pendingMove && move(1, false)) pendingMove = false; // j waited for the next page
+  });
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target && event.detail.target.id === "toast") hideToastLater(6000);
+  });
+
+  // "Mark thread done" asks first when some comments carry no label yet.
+  document.body.addEventListener("htmx:confirm", (event) => {
+    const form = event.detail.elt;
+    if (!form.closest || !form.closest("#status")) return;
+    const status = form.querySelector("input[name=status]");
+    const bar = document.getElementById("progress-bar");
+    if (!status || status.value !== "done" || !bar) return;
+    const labelled = Number(bar.getAttribute("aria-valuenow"));
+    const total = Number(bar.getAttribute("aria-valuemax"));
+    if (labelled >= total) return;
+    event.preventDefault();
+    const left = total - labelled;
+    const question =
+      `${left} of ${total} comment${total === 1 ? "" : "s"} ${left === 1 ? "has" : "have"} ` +
+      "no label yet. Mark the thread done anyway? It becomes read-only until you reopen it.";
+    if (window.confirm(question)) event.detail.issueRequest(true);
+  });
+
+  // --- Mouse, pen and touch ----------------------------------------------------------------
+
+  /** After a selection ends: open the claim form for it, or the claim under the pointer. */
+  function selectionEnded(target) {
     // Let the browser finish the selection first.
     setTimeout(() => {
       if (!openNewClaimForm()) {
-        const mark = event.target.closest && event.target.closest("mark.hl");
+        const mark = target && target.closest && target.closest("mark.hl");
         if (mark) editClaim(mark.dataset.top, mark);
       }
     }, 0);
+  }
+
+  let touching = false; // a finger is on the screen
+  let lastPointer = "mouse";
+  document.addEventListener("pointerdown", (event) => {
+    lastPointer = event.pointerType || "mouse";
+    if (lastPointer === "touch") touching = true;
+  });
+  document.addEventListener("pointerup", (event) => {
+    if (editorEl().contains(event.target)) return;
+    if (event.pointerType === "touch") return; // touchend below
+    if (event.button !== 0) return;
+    selectionEnded(event.target);
+  });
+  document.addEventListener("touchend", (event) => {
+    touching = false;
+    lastPointer = "touch";
+    if (editorEl().contains(event.target)) return;
+    selectionEnded(event.target);
+  });
+  // On a touchscreen the selection is made by a long press and then changed with its handles,
+  // with no pointer event at the end: open the form once it has stayed still for a moment.
+  let selectionTimer = null;
+  document.addEventListener("selectionchange", () => {
+    if (lastPointer !== "touch") return; // mouse and keyboard have their own ends
+    clearTimeout(selectionTimer);
+    selectionTimer = setTimeout(() => {
+      if (!touching && !editorEl().contains(document.activeElement)) openNewClaimForm();
+    }, 450);
   });
 
   /** Open the edit form of a claim by clicking its chip in the claim list. */
@@ -200,6 +318,7 @@
     const chip = event.target.closest(".chip");
     if (chip && event.isTrusted) anchorRect = chip.getBoundingClientRect();
     if (event.target.closest("#editor .cancel")) closeEditor();
+    if (event.target.closest("#toast .undo")) hideToastLater(0);
     const toggle = event.target.closest(".toggle");
     if (toggle) toggleReplies(toggle.closest(".comment"));
     const node = event.target.closest(".node");
@@ -236,15 +355,32 @@
     return nodes.filter((n) => !n.parentElement.closest(".collapsed > .replies"));
   }
 
-  function move(step) {
+  let pendingMove = false;
+
+  /** Move `step` comments; j at the last loaded comment loads the next page and moves after
+   * it arrives. Returns whether it moved. */
+  function move(step, load = true) {
     const nodes = visibleNodes();
     const i = current ? nodes.indexOf(current) : -1;
+    if (step > 0 && i === nodes.length - 1) {
+      const more = document.getElementById("more");
+      if (more && load) {
+        pendingMove = true;
+        htmx.trigger(more, "more");
+      }
+      return false;
+    }
     const next = nodes[Math.max(0, Math.min(nodes.length - 1, i + step))];
     setCurrent(next);
+    return true;
   }
 
   function pressLabelKey(key) {
     if (!current || !current.classList.contains("comment")) return false;
+    if (readonly() && (key === "0" || replyKeys[key])) {
+      showToast(READONLY_MESSAGE);
+      return true;
+    }
     const control = current.querySelector(":scope > .chead .rl");
     if (!control) return false;
     if (key === "0") {

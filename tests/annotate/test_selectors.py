@@ -103,8 +103,9 @@ def test_it_reads_the_workspace_in_a_constant_number_of_queries(
             for claim in item.text.claims
             for segment in item.text.segments
         ]
-    assert seen and len(ws.claims) == 100
-    assert len(ws.items) == 400
+    # The first page: 100 comments of 400, and the 25 claims on them.
+    assert seen and len(ws.claims) == 25
+    assert len(ws.items) == 100 and ws.total == 400
 
 
 def test_it_offers_only_claims_in_ancestor_texts(thread, alice, bob):

@@ -151,6 +151,7 @@ def test_it_labels_a_deep_reply_from_sign_in_to_done(page, demo, alice):
     expect(page.locator(f"#rl-{deep.pk} .rlb.on")).to_have_text("deny")
     assert ReplyLabel.objects.get().label.name == "deny"
 
+    page.once("dialog", lambda dialog: dialog.accept())  # "29 of 30 comments have no label"
     page.get_by_role("button", name="Mark thread done").click()
     expect(page.locator("#assignment-status")).to_have_text("done")
     assert Assignment.objects.get().status == "done"
@@ -279,12 +280,13 @@ def test_it_stays_usable_with_2000_comments(page, alice):
     AssignmentFactory(annotator=alice, article=article)
     sign_in(page)
     page.goto(f"/threads/{article.pk}/")
-    # How fast is for bench/browser.py to print; here: it all works at this size.
-    expect(page.locator(".comment")).to_have_count(2000)
+    # How fast is for bench/browser.py to print; here: it all works at this size. The rest of
+    # the thread loads as it scrolls (tests/browser/test_workspace_fixes.py reads it to its end).
+    expect(page.locator(".comment")).to_have_count(100)
     for _ in range(5):
         page.keyboard.press("j")
     expect(page.locator(".comment.current")).to_have_count(1)
-    last = Comment.objects.filter(article=article).order_by("-position").first()
+    last = Comment.objects.filter(article=article, position=99).get()
     select_with_mouse(page, f"#tb-{last.pk} .text", "some words")
     expect(page.locator("#claim-form")).to_be_visible()
     page.keyboard.press("o")

@@ -19,6 +19,7 @@ from annotate.models import (
     LabelValue,
     ReplyLabel,
 )
+from annotate.workspace.views import contrast_ratio, strong_colour
 from tests.annotate.bigthread import build_thread
 from tests.factories import (
     ArticleFactory,
@@ -196,7 +197,7 @@ def test_it_leaves_the_replies_box_of_a_leaf_comment_empty(as_alice, thread):
     # CSS hides an empty box (:empty), which white space inside it would defeat.
     body = as_alice.get(_thread_url(thread["article"]), **HX).content.decode()
     leaf = body[body.index(f'id="c{thread["c4"].pk}"') :]
-    assert '<div class="replies"></div></article>' in leaf
+    assert f'<div class="replies" id="r-{thread["c4"].pk}"></div></article>' in leaf
 
 
 def test_it_shows_no_reply_button_on_for_a_retired_label(as_alice, thread, corpus, alice):
@@ -224,22 +225,143 @@ def _page_queries(client, article):
     return len(queries)
 
 
+def _big_threads(alice, corpus, sizes=(200, 2000)):
+    articles = []
+    for size in sizes:
+        article = ArticleFactory(corpus=corpus)
+        build_thread(article=article, comments=size, claims=size // 4, annotator=alice)
+        AssignmentFactory(annotator=alice, article=article)
+        articles.append(article)
+    return articles
+
+
+def test_it_sends_the_same_first_page_whatever_the_thread_size(as_alice, alice, corpus):
+    small, big = _big_threads(alice, corpus)
+    bodies = [as_alice.get(_thread_url(a)).content.decode() for a in (small, big)]
+    assert [b.count('class="comment node"') for b in bodies] == [100, 100]
+    assert [b.count('class="chip ') for b in bodies] == [25, 25]
+    # The same HTML but for ids and counts: within a few per cent in size.
+    assert abs(len(bodies[0]) - len(bodies[1])) < 0.05 * len(bodies[0])
+
+
+def test_it_counts_progress_over_the_whole_thread(as_alice, alice, corpus):
+    _small, big = _big_threads(alice, corpus)
+    body = as_alice.get(_thread_url(big)).content.decode()
+    assert "500 / 2000" in body  # every fourth comment carries a claim
+
+
 def test_it_reads_a_big_thread_in_as_many_queries_as_a_small_one(
     as_alice, alice, corpus, django_assert_max_num_queries
 ):
-    small = ArticleFactory(corpus=corpus)
-    build_thread(article=small, comments=10, claims=3, annotator=alice)
-    big = ArticleFactory(corpus=corpus)
-    build_thread(article=big, comments=2000, claims=500, annotator=alice)
-    for article in (small, big):
-        AssignmentFactory(annotator=alice, article=article)
+    small, big = _big_threads(alice, corpus, sizes=(10, 2000))
     small_count = _page_queries(as_alice, small)
     with django_assert_max_num_queries(small_count):
         response = as_alice.get(_thread_url(big))
-    assert response.content.decode().count('class="comment node"') == 2000
-    assert response.content.decode().count('class="chip ') == 500
+    assert response.status_code == 200
     with django_assert_max_num_queries(small_count):
         as_alice.get(_thread_url(big), **HX)
+
+
+def test_it_ends_the_first_page_with_the_marker_that_loads_the_next(as_alice, alice, corpus):
+    _small, big = _big_threads(alice, corpus)
+    body = as_alice.get(_thread_url(big)).content.decode()
+    more = reverse("annotate:thread-comments", args=[big.pk]) + "?from=100"
+    assert f'hx-get="{more}" hx-trigger="revealed, more"' in body
+    assert f'href="{_thread_url(big)}?from=100"' in body  # the same place without htmx
+
+
+def test_it_ends_a_short_thread_without_a_marker(as_alice, thread):
+    body = as_alice.get(_thread_url(thread["article"])).content.decode()
+    assert 'id="more"' not in body and "End of the thread." in body
+
+
+def _page_url(article, start):
+    return reverse("annotate:thread-comments", args=[article.pk]) + f"?from={start}"
+
+
+def test_it_returns_a_page_of_comments_as_a_fragment(as_alice, alice, corpus):
+    _small, big = _big_threads(alice, corpus)
+    response = as_alice.get(_page_url(big, 100), **HX)
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
+    assert body.count('class="comment node"') == 100
+    assert '<a class="comment node"' not in body and 'id="post"' not in body
+    assert f'hx-get="{_page_url(big, 200)}"' in body
+    assert "HX-Request" in response["Vary"]
+
+
+def test_it_sends_each_run_of_a_page_into_its_parents_replies(as_alice, alice, corpus):
+    _small, big = _big_threads(alice, corpus)
+    # Chains of four (depths 0-3): a page from 102 starts at depth 2, under comment 101.
+    parent = big.comments.get(position=101)
+    body = as_alice.get(_page_url(big, 102), **HX).content.decode()
+    first_run = body.index(f'<div hx-swap-oob="beforeend:#r-{parent.pk}">')
+    assert first_run < body.index('class="comment node"')
+    assert '<div hx-swap-oob="beforeend:#comments">' in body  # the next chain: top level
+
+
+def test_it_shows_the_last_page_with_the_end_of_the_thread(as_alice, alice, corpus):
+    small, _big = _big_threads(alice, corpus)
+    body = as_alice.get(_page_url(small, 100), **HX).content.decode()
+    assert body.count('class="comment node"') == 100
+    assert 'id="more"' not in body and "End of the thread." in body
+
+
+def test_it_redirects_a_page_of_comments_to_the_thread_page_without_htmx(as_alice, thread):
+    response = as_alice.get(_page_url(thread["article"], 2))
+    assert response["Location"] == _thread_url(thread["article"]) + "?from=2"
+
+
+def test_it_shows_the_thread_page_from_a_later_comment(as_alice, alice, corpus):
+    _small, big = _big_threads(alice, corpus)
+    body = as_alice.get(_thread_url(big) + "?from=1900").content.decode()
+    assert body.count('class="comment node"') == 100 and "#1901" in body
+    assert "Show the thread from its first comment" in body
+
+
+@pytest.mark.parametrize("start", ["x", "-1", "²", "9" * 30])
+def test_it_refuses_a_bad_page_start(as_alice, thread, start):
+    url = reverse("annotate:thread-comments", args=[thread["article"].pk]) + f"?from={start}"
+    assert as_alice.get(url, **HX).status_code == 404
+
+
+def test_it_refuses_a_page_of_someone_elses_thread(client, charlie, thread):
+    client.force_login(charlie)
+    assert client.get(_page_url(thread["article"], 0), **HX).status_code == 404
+
+
+def test_it_shows_only_the_annotators_own_claims_in_a_page(as_alice, alice, bob, corpus):
+    _small, big = _big_threads(alice, corpus)
+    theirs = ClaimFactory(
+        annotator=bob, article=big, comment=big.comments.get(position=104), start=0, end=7
+    )
+    body = as_alice.get(_page_url(big, 100), **HX).content.decode()
+    assert f'id="claim-{theirs.pk}"' not in body and body.count('class="chip ') == 25
+
+
+@pytest.mark.parametrize("start", [100, 1000])
+def test_it_reads_a_page_of_comments_in_a_constant_number_of_queries(
+    as_alice, alice, corpus, django_assert_max_num_queries, start
+):
+    _small, big = _big_threads(alice, corpus, sizes=(10, 2000 if start == 100 else 5000))
+    with django_assert_max_num_queries(7):
+        response = as_alice.get(_page_url(big, start), **HX)
+    assert response.content.decode().count('class="comment node"') == 100
+
+
+def test_it_offers_claim_targets_up_the_chain_of_a_comment_not_yet_loaded(as_alice, alice, corpus):
+    _small, big = _big_threads(alice, corpus)
+    # Position 1999 is the last of a chain: 1996 (depth 0), 1997, 1998, 1999.
+    ancestor = big.comments.get(position=1996)
+    up = ClaimFactory(annotator=alice, article=big, comment=ancestor, start=0, end=7)
+    aside = ClaimFactory(
+        annotator=alice, article=big, comment=big.comments.get(position=1992), start=0, end=7
+    )
+    last = big.comments.get(position=1999)
+    params = {"text": last.pk, "start": 0, "end": 7, "quote": last.text[:7]}
+    url = reverse("annotate:claim-new", args=[big.pk])
+    body = as_alice.get(url, params, **HX).content.decode()
+    assert f'value="c{up.pk}"' in body and f'value="c{aside.pk}"' not in body
 
 
 def test_it_reads_the_thread_page_in_at_most_eight_queries(
@@ -617,3 +739,125 @@ def test_it_refuses_an_unknown_status(as_alice, thread, alice):
     url = reverse("annotate:assignment-status", args=[thread["article"].pk])
     assert as_alice.post(url, {"status": "finished"}, **HX).status_code == 400
     assert Assignment.objects.get(annotator=alice).status == "todo"
+
+
+# --- A done thread is read-only ------------------------------------------------------------------
+
+
+def _mark_done(alice, thread):
+    Assignment.objects.filter(annotator=alice, article=thread["article"]).update(
+        status=AssignmentStatus.DONE
+    )
+
+
+def test_it_shows_a_done_thread_read_only(as_alice, thread, alice):
+    _mark_done(alice, thread)
+    body = as_alice.get(_thread_url(thread["article"])).content.decode()
+    assert 'class="workspace readonly"' in body and "Reopen thread" in body
+
+
+def test_it_refuses_a_claim_on_a_done_thread_with_a_message(as_alice, thread, alice):
+    _mark_done(alice, thread)
+    response = as_alice.post(_create_url(thread), _claim_post(thread, thread["c1"], 0, 5), **HX)
+    assert response.status_code == 422
+    assert "marked done" in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_it_refuses_a_reply_label_on_a_done_thread_with_a_message(as_alice, thread, alice, corpus):
+    _mark_done(alice, thread)
+    deny = label(corpus, LabelKind.REPLY_LABEL, "deny")
+    response = as_alice.post(
+        _reply_url(thread), {"comment": thread["c2"].pk, "label": deny.pk}, **HX
+    )
+    assert response.status_code == 422
+    assert "marked done" in response.content.decode()
+    assert not ReplyLabel.objects.exists()
+
+
+def test_it_asks_the_page_to_warn_before_marking_done(as_alice, thread):
+    # annotate.js reads the progress bar to ask "N of M comments have no label yet".
+    body = as_alice.get(_thread_url(thread["article"])).content.decode()
+    assert 'aria-valuemax="4" aria-valuenow="0"' in body and 'id="mark-done"' in body
+
+
+# --- Undo a delete -------------------------------------------------------------------------------
+
+
+def _restore_url(thread, claim_pk):
+    return reverse("annotate:claim-restore", args=[thread["article"].pk, claim_pk])
+
+
+def _delete(client, thread, claim):
+    url = reverse("annotate:claim-delete", args=[thread["article"].pk, claim.pk])
+    return client.post(url, **HX)
+
+
+def test_it_offers_to_undo_a_delete(as_alice, thread, alice):
+    claim = ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c1"])
+    body = _delete(as_alice, thread, claim).content.decode()
+    assert 'id="toast" class="toast" role="status" aria-live="polite" hx-swap-oob="true"' in body
+    assert f'hx-post="{_restore_url(thread, claim.pk)}"' in body
+    assert f'hx-target="#tb-{thread["c1"].pk}"' in body and ">Undo</button>" in body
+
+
+def test_it_restores_a_deleted_claim_and_returns_its_text(as_alice, thread, alice):
+    claim = ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c1"])
+    _delete(as_alice, thread, claim)
+    response = as_alice.post(_restore_url(thread, claim.pk), **HX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="claim-{claim.pk}"' in body and f'id="tb-{thread["c1"].pk}"' in body
+    assert Claim.objects.filter(pk=claim.pk).exists()
+
+
+def test_it_says_why_a_restore_is_refused(as_alice, thread, alice):
+    claim = ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c1"])
+    response = as_alice.post(_restore_url(thread, claim.pk), **HX)  # never deleted
+    assert response.status_code == 409
+    assert "no deleted claim of yours" in response.content.decode()
+    assert response["HX-Retarget"] == "#toast"
+
+
+def test_it_restores_a_claim_in_a_constant_number_of_queries(
+    as_alice, thread, alice, django_assert_max_num_queries
+):
+    claim = ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c1"])
+    _delete(as_alice, thread, claim)
+    with django_assert_max_num_queries(16):
+        as_alice.post(_restore_url(thread, claim.pk), **HX)
+
+
+def test_it_redirects_after_a_restore_without_htmx(as_alice, thread, alice):
+    claim = ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c1"])
+    _delete(as_alice, thread, claim)
+    response = as_alice.post(_restore_url(thread, claim.pk))
+    assert response.status_code == 302 and Claim.objects.filter(pk=claim.pk).exists()
+
+
+# --- Contrast and favicon ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "colour", ["#2f9e44", "#e03131", "#f08c00", "#868e96", "#4c6ef5", "#ffd43b"]
+)
+def test_it_darkens_a_label_colour_to_meet_wcag_aa_with_white_text(colour):
+    strong = strong_colour(colour)
+    assert contrast_ratio(strong, "#ffffff") >= 4.5
+    assert contrast_ratio(colour, "#ffffff") < 4.5 or strong == colour
+
+
+def test_it_computes_wcag_contrast_ratios():
+    assert round(contrast_ratio("#000000", "#ffffff"), 2) == 21.0
+    assert round(contrast_ratio("#767676", "#ffffff"), 2) == 4.54  # the known AA grey
+
+
+def test_it_gives_every_label_value_its_strong_colour_in_the_page(as_alice, thread, corpus):
+    body = as_alice.get(_thread_url(thread["article"])).content.decode()
+    deny = label(corpus, LabelKind.REPLY_LABEL, "deny")
+    assert f".v{deny.pk}{{--c:#e03131;--c-strong:{strong_colour('#e03131')}}}" in body
+
+
+def test_it_links_the_favicon(as_alice, thread):
+    body = as_alice.get(_thread_url(thread["article"])).content.decode()
+    assert 'rel="icon" href="/static/favicon.svg"' in body
