@@ -49,6 +49,14 @@ def corpora_for(user: AnyUser, *, roles: tuple[str, ...] = READER_ROLES) -> Quer
     return Corpus.objects.filter(pk__in=granted)
 
 
+def get_corpus_for_lead(user: AnyUser, slug: str) -> Corpus:
+    """The corpus ``slug`` for its progress view: admins and the corpus's reviewers, else 404."""
+    corpus = corpora_for(user, roles=(GrantRole.REVIEWER,)).filter(slug=slug).first()
+    if corpus is None:
+        raise Http404("No such corpus among those you lead or review.")
+    return corpus
+
+
 def articles_for_annotator(user: AnyUser) -> QuerySet[Article]:
     """Articles assigned to ``user``."""
     if not user.is_authenticated:
