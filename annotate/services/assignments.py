@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -60,30 +59,6 @@ def assignment_set_status(*, assignment: Assignment, status: str) -> Assignment:
         # A done assignment makes its annotator one of the thread's annotators.
         agreement_forget(article_id=assignment.article_id)
     return assignment
-
-
-@transaction.atomic
-def assignment_bulk_create(*, articles: Iterable[Article], annotators: Iterable[Any]) -> int:
-    """Assign every article to every annotator, skipping pairs already assigned.
-
-    Returns how many were created: one query for the pairs that exist, one insert.
-    """
-    article_ids = {a.pk for a in articles}
-    annotator_ids = {u.pk for u in annotators}
-    existing = set(
-        Assignment.objects.filter(
-            article_id__in=article_ids, annotator_id__in=annotator_ids
-        ).values_list("annotator_id", "article_id")
-    )
-    new = [
-        Assignment(annotator_id=user_id, article_id=article_id)
-        for user_id in sorted(annotator_ids)
-        for article_id in sorted(article_ids)
-        if (user_id, article_id) not in existing
-    ]
-    # A concurrent admin may have assigned the same pair meanwhile: skip it too.
-    Assignment.objects.bulk_create(new, ignore_conflicts=True)
-    return len(new)
 
 
 # --- k-overlap assignment -----------------------------------------------------------------------
