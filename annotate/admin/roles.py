@@ -3,7 +3,7 @@ beside Django's own staff and superuser flags (admins)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -16,9 +16,12 @@ from annotate.models import CorpusGrant
 User = get_user_model()
 
 if TYPE_CHECKING:
-    UserGrantInlineBase = admin.TabularInline[CorpusGrant, User]  # type: ignore[valid-type]
+    # Generic in django-stubs only (see threads/admin.py).
+    UserGrantInlineBase = admin.TabularInline[CorpusGrant, Any]
+    UserAdminBase = DjangoUserAdmin[Any]
 else:
     UserGrantInlineBase = admin.TabularInline
+    UserAdminBase = DjangoUserAdmin
 
 
 class UserGrantInline(UserGrantInlineBase):
@@ -41,6 +44,6 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(UserAdminBase):
     inlines = [UserGrantInline]
     list_filter = [*DjangoUserAdmin.list_filter, "corpus_grants__role"]

@@ -39,7 +39,7 @@ CHART_WIDTH, CHART_HEIGHT, CHART_TOP = 720, 160, 12
 
 @vary_on_headers("HX-Request")
 @require_GET
-def progress(request: HttpRequest, slug: str) -> HttpResponse:
+def progress(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpResponse:
     corpus = get_corpus_for_lead(request.user, slug)
     annotators = progress_annotators(corpus=corpus)
     if request.GET.get("format") == "csv":

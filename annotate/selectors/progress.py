@@ -153,9 +153,7 @@ def progress_annotators(*, corpus: Corpus) -> list[User]:
     by username (one query)."""
     granted = CorpusGrant.objects.filter(corpus=corpus, role=GrantRole.ANNOTATOR).values("user_id")
     assigned = Assignment.objects.filter(article__corpus=corpus).values("annotator_id")
-    users: QuerySet[User] = get_user_model().objects.filter(  # type: ignore[assignment]
-        Q(pk__in=granted) | Q(pk__in=assigned)
-    )
+    users: QuerySet[User] = get_user_model().objects.filter(Q(pk__in=granted) | Q(pk__in=assigned))
     return list(users.only("pk", "username").order_by("username"))
 
 
@@ -282,7 +280,7 @@ def progress_overview(*, corpus: Corpus, annotators: Sequence[User]) -> Overview
     per_day: dict[dt.date, Day] = {}
     for model, attr in ((Claim, "claims"), (ReplyLabel, "reply_labels")):
         grouped = (
-            model.objects.filter(article__corpus=corpus, is_gold=False)  # type: ignore[attr-defined]
+            model.objects.filter(article__corpus=corpus, is_gold=False)
             .order_by()
             .annotate(day=UtcDate("created_at"))
             .values_list("annotator_id", "day")

@@ -219,7 +219,10 @@ def test_it_titles_the_reply_label_filter(admin_client, thread):
 
 
 def test_it_words_the_orphan_error_for_the_upload_form(admin_client, db):
-    data = b'{"id": "t1", "title": "T", "body": "B", "comments": [{"id": "a", "parent_id": "gone", "text": "x"}]}\n'
+    data = (
+        b'{"id": "t1", "title": "T", "body": "B", '
+        b'"comments": [{"id": "a", "parent_id": "gone", "text": "x"}]}\n'
+    )
     response = admin_client.post(
         reverse("admin:threads_corpus_import"),
         {"corpus": "up", "file": SimpleUploadedFile("t.jsonl", data), "orphans": "error"},
