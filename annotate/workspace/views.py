@@ -72,6 +72,7 @@ def guidelines_html(text: str) -> SafeString:
 
 # The dashboard pages an annotator's threads: 340 assignments took 100-184 ms on one page.
 ASSIGNMENTS_PER_PAGE = 50
+_NAV_NONE = {"review": False, "progress": "", "api": False}
 
 
 def home(request: AnnotatorRequest) -> HttpResponse:
@@ -99,7 +100,8 @@ def home(request: AnnotatorRequest) -> HttpResponse:
         "progress": reviewing[0].slug if len(reviewing) == 1 else ("" if not reviewing else "*"),
         "api": bool(reviewing or researching),
     }
-    if request.session.get("nav") != nav:
+    # A plain annotator's top bar is the default (no "nav"): their sessions are never written.
+    if request.session.get("nav", _NAV_NONE) != nav:
         request.session["nav"] = nav
     return render(
         request,
