@@ -189,6 +189,11 @@ def run(args: argparse.Namespace, connection) -> None:  # noqa: ANN001
         AnnotationEvent.objects.filter(pk__in=[pk for pk, _ in chunk]).update(
             created_at=Case(*(When(pk=pk, then=e[2]) for pk, e in chunk))
         )
+    if connection.vendor == "postgresql":
+        # Statistics, as autovacuum keeps them on a live database: right after the bulk load
+        # (and the events' mass update) PostgreSQL plans the events query blind, 1.8 s not 0.04.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     print(
         f"{connection.vendor}: {args.threads} threads × {args.annotators} annotators, "
         f"{args.threads * args.comments} comments, {n_claims} claims, {n_labels} reply labels, "
