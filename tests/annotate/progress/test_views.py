@@ -208,7 +208,7 @@ def test_it_draws_labels_per_day_including_days_without_any(as_admin, labelled, 
     response = as_admin.get(url(article.corpus))
     days = response.context["overview"].days
     assert [d.labels for d in days] == [1, 0, 6]
-    assert response.content.decode().count('<rect class="claims"') == 3
+    assert response.content.decode().count('<rect class="bar-claims"') == 3
 
 
 def test_it_says_so_when_there_are_no_labels(as_admin, corpus):
