@@ -9,6 +9,8 @@ A thread a user may not see is a 404, never a 403, so its existence is not revea
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
 from django.db.models import (
@@ -47,6 +49,39 @@ def corpora_for(user: AnyUser, *, roles: tuple[str, ...] = READER_ROLES) -> Quer
         return Corpus.objects.none()
     granted = CorpusGrant.objects.filter(user=user, role__in=roles).values("corpus_id")
     return Corpus.objects.filter(pk__in=granted)
+
+
+@dataclass
+class CorpusRoles:
+    """A user's roles: ``admin`` (staff: every corpus), and the corpus ids of each grant."""
+
+    admin: bool
+    annotator: set[int] = field(default_factory=set)
+    reviewer: set[int] = field(default_factory=set)
+    researcher: set[int] = field(default_factory=set)
+
+    @property
+    def corpus_ids(self) -> set[int]:
+        return self.reviewer | self.researcher
+
+
+def corpus_roles_for(user: AnyUser) -> CorpusRoles:
+    """What ``user`` may do where (one query; none for a signed-out visitor)."""
+    roles = CorpusRoles(admin=is_admin(user))
+    if user.is_authenticated:
+        for corpus_id, role in CorpusGrant.objects.filter(user=user).values_list(
+            "corpus_id", "role"
+        ):
+            getattr(roles, role).add(corpus_id)
+    return roles
+
+
+def get_corpus_for_lead(user: AnyUser, slug: str) -> Corpus:
+    """The corpus ``slug`` for its progress view: admins and the corpus's reviewers, else 404."""
+    corpus = corpora_for(user, roles=(GrantRole.REVIEWER,)).filter(slug=slug).first()
+    if corpus is None:
+        raise Http404("No such corpus among those you lead or review.")
+    return corpus
 
 
 def articles_for_annotator(user: AnyUser) -> QuerySet[Article]:

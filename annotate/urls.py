@@ -1,8 +1,13 @@
 """The app's pages, one namespace (``annotate:``) for every capability's URLs."""
 
+from annotate.progress import urls as progress_urls
 from annotate.reports import urls as report_urls
 from annotate.workspace import urls as workspace_urls
 
 app_name = "annotate"
 
-urlpatterns = [*workspace_urls.urlpatterns, *report_urls.urlpatterns]
+urlpatterns = [
+    *workspace_urls.urlpatterns,
+    *progress_urls.urlpatterns,
+    *report_urls.urlpatterns,
+]

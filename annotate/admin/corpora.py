@@ -13,11 +13,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_slug
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
+from annotate.admin.assignments import AssignForm, assign_overlap
 from annotate.exchange import ORPHAN_POLICIES, threads_import_upload
 from annotate.models import (
+    Assignment,
     Claim,
     CorpusGrant,
     LabelValue,
@@ -32,7 +35,7 @@ from annotate.services.corpora import (
 from threads import admin as threads_admin
 from threads.formats import FORMATS
 from threads.formats.records import FormatError
-from threads.models import Corpus
+from threads.models import Article, Corpus
 
 if TYPE_CHECKING:
     # Generic over their models in django-stubs only: Django's classes take no parameter
@@ -141,8 +144,11 @@ class CorpusGrantInline(CorpusGrantInlineBase):
     readonly_fields = ["created_at"]
     autocomplete_fields = ["user"]
     extra = 0
-    verbose_name = "grant"
-    verbose_name_plural = "reviewers and researchers"
+    verbose_name = "role"
+    verbose_name_plural = (
+        "roles: annotators (may be assigned threads), reviewers (see every label, settle "
+        "gold), researchers (read the API and exports)"
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CorpusGrant]:
         return super().get_queryset(request).select_related("user")
@@ -179,6 +185,15 @@ class ImportUploadForm(forms.Form):
         return value
 
 
+# The codecs word their hint for the command line; the upload form has a dropdown instead.
+_ORPHANS_CLI_HINT = "(use --orphans attach or --orphans skip to import it anyway)"
+_ORPHANS_FORM_HINT = "(choose “attach” or “skip” under Orphans to import it anyway)"
+
+
+def _for_the_form(error: FormatError) -> str:
+    return str(error).replace(_ORPHANS_CLI_HINT, _ORPHANS_FORM_HINT)
+
+
 admin.site.unregister(Corpus)
 
 
@@ -211,6 +226,11 @@ class CorpusAdmin(threads_admin.CorpusAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="threads_corpus_import",
             ),
+            path(
+                "<int:corpus_id>/assign/",
+                self.admin_site.admin_view(self.assign_view),
+                name="threads_corpus_assign",
+            ),
             *super().get_urls(),
         ]
 
@@ -236,7 +256,7 @@ class CorpusAdmin(threads_admin.CorpusAdmin):
                         orphans=form.cleaned_data["orphans"],
                     )
                 except FormatError as error:
-                    messages.error(request, f"Nothing was imported. {error}")
+                    messages.error(request, f"Nothing was imported. {_for_the_form(error)}")
                 else:
                     messages.success(request, f"{upload.name} into {slug}: {summary}")
                     corpus = Corpus.objects.get(slug=slug)
@@ -252,3 +272,33 @@ class CorpusAdmin(threads_admin.CorpusAdmin):
             "corpora": Corpus.objects.order_by("slug").values_list("slug", flat=True),
         }
         return TemplateResponse(request, "admin/annotate/import_upload.html", context)
+
+    def assign_view(self, request: HttpRequest, corpus_id: int) -> HttpResponse:
+        """Give every thread of the corpus that has no annotator yet k annotators (the same
+        service as ``assign_threads`` and the articles' action)."""
+        if not request.user.has_perm("annotate.add_assignment"):
+            raise PermissionDenied
+        corpus = get_object_or_404(Corpus, pk=corpus_id)
+        if request.method == "POST":
+            form = AssignForm(request.POST, corpus=corpus)
+            if form.is_valid() and assign_overlap(request, form, corpus, None):
+                return HttpResponseRedirect(
+                    reverse("admin:threads_corpus_change", args=[corpus.pk])
+                )
+        else:
+            form = AssignForm(corpus=corpus)
+        unassigned = (
+            Article.objects.filter(corpus=corpus)
+            .exclude(Exists(Assignment.objects.filter(article=OuterRef("pk"))))
+            .count()
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Assign the unassigned threads of {corpus}",
+            "opts": self.opts,
+            "form": form,
+            "corpus": corpus,
+            "unassigned": unassigned,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/annotate/assign_annotators.html", context)

@@ -6,29 +6,95 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 
+from annotate.admin.assignments import unassigned_message
 from annotate.models import (
     AnnotationEvent,
     Assignment,
     Claim,
+    LabelKind,
+    LabelValue,
     ReplyLabel,
 )
-from annotate.services.assignments import assignment_set_status
+from annotate.services.assignments import (
+    annotator_pool_check,
+    assignment_delete,
+    assignment_set_status,
+)
 from threads.models import Corpus
 
 if TYPE_CHECKING:
     # Generic over the model in django-stubs only: Django's ModelAdmin takes no parameter
     # at run time (see threads/admin.py).
     AssignmentAdminBase = admin.ModelAdmin[Assignment]
+    AssignmentFormBase = forms.ModelForm[Assignment]
     ReadOnlyAdminBase = admin.ModelAdmin[Claim | ReplyLabel | AnnotationEvent]
 else:
     AssignmentAdminBase = ReadOnlyAdminBase = admin.ModelAdmin
+    AssignmentFormBase = forms.ModelForm
+
+
+class AssignmentForm(AssignmentFormBase):
+    """A new assignment goes only to a user with the annotator role on the thread's corpus."""
+
+    class Meta:
+        model = Assignment
+        fields = ["annotator", "article", "status"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        annotator, article = data.get("annotator"), data.get("article")
+        if self.instance.pk is None and annotator is not None and article is not None:
+            try:
+                annotator_pool_check(corpus=article.corpus, annotators=[annotator])
+            except ValidationError as error:
+                raise ValidationError(error.messages) from None
+        return data
+
+
+class StanceFilter(admin.SimpleListFilter):
+    """Claims by stance name (every corpus's values of that kind, not every label value)."""
+
+    title = "stance"
+    parameter_name = "stance__name"
+    kind = LabelKind.STANCE
+    field = "stance__name"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        names = (
+            LabelValue.objects.filter(kind=self.kind)
+            .order_by("name")
+            .values_list("name", flat=True)
+            .distinct()
+        )
+        return [(name, name) for name in names]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        return queryset.filter(**{self.field: value}) if value else queryset
+
+
+class ClaimTypeFilter(StanceFilter):
+    title = "claim type"
+    parameter_name = "claim_type__name"
+    kind = LabelKind.CLAIM_TYPE
+    field = "claim_type__name"
+
+
+class ReplyLabelFilter(StanceFilter):
+    title = "reply label"
+    parameter_name = "label__name"
+    kind = LabelKind.REPLY_LABEL
+    field = "label__name"
 
 
 @admin.register(Assignment)
@@ -49,6 +115,8 @@ class AssignmentAdmin(AssignmentAdminBase):
     def corpus(self, obj: Assignment) -> Corpus:
         return obj.article.corpus
 
+    form = AssignmentForm
+
     def save_model(self, request: HttpRequest, obj: Assignment, form: Any, change: bool) -> None:
         if change:
             status = obj.status
@@ -56,6 +124,15 @@ class AssignmentAdmin(AssignmentAdminBase):
             assignment_set_status(assignment=obj, status=status)
         else:
             super().save_model(request, obj, form, change)
+
+    # Unassigning keeps the annotator's labels (nothing an annotator did is lost): say so.
+    def delete_model(self, request: HttpRequest, obj: Assignment) -> None:
+        kept = assignment_delete(assignment=obj)
+        messages.warning(request, unassigned_message(obj, kept))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Assignment]) -> None:
+        for assignment in queryset.select_related("annotator", "article"):
+            self.delete_model(request, assignment)
 
 
 class ReadOnlyAdmin(ReadOnlyAdminBase):
@@ -117,7 +194,7 @@ class ClaimAdmin(ReadOnlyAdmin):
         "stance",
         "stance_target",
     ]
-    list_filter = ["is_gold", "stance__name", "claim_type__name", "article__corpus"]
+    list_filter = ["is_gold", StanceFilter, ClaimTypeFilter, "article__corpus"]
     search_fields = ["quote", "annotator__username", "article__title"]
     fields = _CLAIM_FIELDS
     readonly_fields = _CLAIM_FIELDS
@@ -165,7 +242,7 @@ _REPLY_LABEL_FIELDS = (
 class ReplyLabelAdmin(ReadOnlyAdmin):
     list_display = ["comment_id_ext", "label_name", "annotator", "article", "is_gold", "updated_at"]
     list_select_related = ["annotator", "article", "comment", "label"]
-    list_filter = ["is_gold", "label__name", "article__corpus"]
+    list_filter = ["is_gold", ReplyLabelFilter, "article__corpus"]
     search_fields = ["annotator__username", "article__title", "comment__external_id"]
     fields = _REPLY_LABEL_FIELDS
     readonly_fields = _REPLY_LABEL_FIELDS

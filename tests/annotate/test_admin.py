@@ -314,6 +314,7 @@ def test_it_refuses_the_import_to_staff_without_permissions(client, db):
 
 
 def test_it_asks_whom_to_assign_the_selected_threads_to(admin_client, corpus, alice):
+    CorpusGrant.objects.create(user=alice, corpus=corpus, role="annotator")
     articles = [ArticleFactory(corpus=corpus) for _ in range(2)]
     response = admin_client.post(
         reverse("admin:threads_article_changelist"),
@@ -327,6 +328,8 @@ def test_it_asks_whom_to_assign_the_selected_threads_to(admin_client, corpus, al
 
 
 def test_it_assigns_the_selected_threads_to_each_annotator(admin_client, corpus, alice, bob):
+    for user in (alice, bob):
+        CorpusGrant.objects.create(user=user, corpus=corpus, role="annotator")
     articles = [ArticleFactory(corpus=corpus) for _ in range(3)]
     AssignmentFactory(annotator=alice, article=articles[0], status="done")
     response = admin_client.post(
@@ -336,11 +339,13 @@ def test_it_assigns_the_selected_threads_to_each_annotator(admin_client, corpus,
             "_selected_action": [a.pk for a in articles],
             "apply": "1",
             "annotators": [alice.pk, bob.pk],
+            "seed": "7",
         },
     )
     assert response.status_code == 302
     assert messages_of(response) == [
-        "Created 5 assignments for 3 threads and 2 annotators (1 already existed)."
+        "Created 5 assignments on 3 threads (0 already had enough annotators): "
+        "alice 2, bob 3; seed 7."
     ]
     assert Assignment.objects.count() == 6
     assert Assignment.objects.get(annotator=alice, article=articles[0]).status == "done"

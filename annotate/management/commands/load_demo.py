@@ -20,10 +20,13 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from annotate.exchange import threads_import
-from annotate.models import Assignment, CorpusGrant, GrantRole
+from annotate.models import Assignment, Claim, CorpusGrant, GrantRole, LabelKind, LabelValue
+from annotate.services.claims import claim_create
 from annotate.services.corpora import corpus_create
+from annotate.services.grants import corpus_grant_add
+from annotate.services.reply_labels import reply_label_set
 from threads.formats.records import FormatError
-from threads.models import Article, Corpus
+from threads.models import Article, Comment, Corpus
 
 SLUG = "demo"
 TITLE = "Demo: Russia–Israel thread"
@@ -104,10 +107,21 @@ class Command(BaseCommand):
                     corpus = corpus_create(slug=SLUG, title=TITLE, guidelines=GUIDELINES)
                 summary = threads_import(corpus_slug=SLUG, paths=files)
                 created, token = self._users(corpus)
+                labelled = _demo_labels(corpus)
         except FormatError as exc:
             raise CommandError(str(exc)) from exc
 
-        self.stdout.write(str(summary))
+        # The import's own summary counts annotator accounts a labelled file brings ("0 new
+        # users"), which read oddly just before the demo users' table: say what matters here.
+        self.stdout.write(
+            f"Demo corpus “{SLUG}”: {summary.threads} thread(s) imported, "
+            f"{summary.threads_existing} already there, {summary.comments} comments."
+        )
+        if labelled:
+            self.stdout.write(
+                f"Gave {' and '.join(labelled)} a few claims and reply labels on the demo thread "
+                "(they partly disagree: victor has a thread to review)."
+            )
         users_file: Path = options["users_file"]
         if created:
             table = _table(created, token)
@@ -144,6 +158,7 @@ class Command(BaseCommand):
 
         articles = list(Article.objects.filter(corpus=corpus))
         for username in ("alice", "bob"):
+            corpus_grant_add(corpus=corpus, user=users[username], role=GrantRole.ANNOTATOR)
             for article in articles:
                 Assignment.objects.get_or_create(annotator=users[username], article=article)
         CorpusGrant.objects.get_or_create(
@@ -162,6 +177,85 @@ class Command(BaseCommand):
         os.fchmod(fd, 0o600)  # also when the file was already there
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(table + "\n")
+
+
+# The demo labels: (text, which sentence of it, stance, target) per annotator; alice and bob
+# agree on some and not on others, so the reviewer has disagreements to settle.
+_DEMO_CLAIMS: dict[str, list[tuple[str | None, int, str, str]]] = {
+    "alice": [
+        (None, 0, "support", "thesis"),
+        ("c1", 0, "oppose", "parent"),
+        ("c2", 0, "support", "parent"),
+        ("c3", 0, "neutral", "thesis"),
+    ],
+    "bob": [
+        (None, 0, "neutral", "thesis"),
+        ("c1", 0, "oppose", "parent"),
+        ("c2", 1, "support", "parent"),
+        ("c4", 0, "oppose", "thesis"),
+    ],
+}
+_DEMO_REPLY_LABELS: dict[str, list[tuple[str, str]]] = {
+    "alice": [("c1", "deny"), ("c2", "support"), ("c3", "query"), ("c4", "comment")],
+    "bob": [("c1", "deny"), ("c2", "comment"), ("c3", "query"), ("c5", "support")],
+}
+
+
+def _sentence(text: str, index: int) -> tuple[int, int]:
+    """Code point offsets of the ``index``-th sentence of ``text`` (the last one if fewer)."""
+    spans = []
+    start = len(text) - len(text.lstrip())
+    for end in range(start, len(text)):
+        if text[end] in ".?!" and (end + 1 == len(text) or text[end + 1].isspace()):
+            spans.append((start, end + 1))
+            start = end + 1
+            while start < len(text) and text[start].isspace():
+                start += 1
+    if start < len(text.rstrip()):
+        spans.append((start, len(text.rstrip())))
+    return spans[min(index, len(spans) - 1)]
+
+
+def _demo_labels(corpus: Corpus) -> list[str]:
+    """Give alice and bob their demo labels on the first demo thread, through the services
+    (history and all); someone who already labelled it is left alone. Returns who got them."""
+    article = Article.objects.filter(corpus=corpus).order_by("pk").first()
+    if article is None:
+        return []
+    User = get_user_model()
+    values = {(v.kind, v.name): v for v in LabelValue.objects.filter(corpus=corpus)}
+    comments = {c.external_id: c for c in Comment.objects.filter(article=article)}
+    labelled = []
+    for username, claims in _DEMO_CLAIMS.items():
+        user = User.objects.get(username=username)
+        if Claim.objects.filter(annotator=user, article=article).exists():
+            continue
+        for ext, sentence, stance, target in claims:
+            comment = comments.get(ext) if ext else None
+            if ext and comment is None:
+                continue
+            text = comment.text if comment is not None else article.body
+            start, end = _sentence(text, sentence)
+            claim_create(
+                annotator=user,
+                article=article,
+                comment=comment,
+                start=start,
+                end=end,
+                quote=text[start:end],
+                claim_type=values[(LabelKind.CLAIM_TYPE, "claim")],
+                stance=values[(LabelKind.STANCE, stance)],
+                stance_target=values[(LabelKind.STANCE_TARGET, target)],
+            )
+        for ext, name in _DEMO_REPLY_LABELS[username]:
+            if ext in comments:
+                reply_label_set(
+                    annotator=user,
+                    comment=comments[ext],
+                    label=values[(LabelKind.REPLY_LABEL, name)],
+                )
+        labelled.append(username)
+    return labelled
 
 
 def _table(rows: list[tuple[str, str, str]], token: str) -> str:

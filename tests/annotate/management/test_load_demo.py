@@ -11,7 +11,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
-from annotate.models import Assignment, Claim, CorpusGrant
+from annotate.models import AnnotationEvent, Assignment, Claim, CorpusGrant, ReplyLabel
 from tests.factories import ClaimFactory
 from threads.models import Article, Comment, Corpus
 
@@ -72,11 +72,16 @@ def test_it_assigns_the_demo_thread_to_the_annotators(users_file):
     assert assigned == {"alice", "bob"}
 
 
-def test_it_grants_the_researcher_and_the_reviewer(users_file):
+def test_it_grants_the_annotators_the_researcher_and_the_reviewer(users_file):
     load(users_file)
 
     grants = set(CorpusGrant.objects.values_list("user__username", "role"))
-    assert grants == {("rita", "researcher"), ("victor", "reviewer")}
+    assert grants == {
+        ("alice", "annotator"),
+        ("bob", "annotator"),
+        ("rita", "researcher"),
+        ("victor", "reviewer"),
+    }
 
 
 def test_it_gives_the_researcher_an_api_token(users_file):
@@ -107,11 +112,12 @@ def test_it_keeps_passwords_and_data_when_run_again(users_file):
     article = Article.objects.get(corpus__slug="demo")
     alice = get_user_model().objects.get(username="alice")
     ClaimFactory(annotator=alice, article=article)
+    claims = Claim.objects.count()
 
     load(users_file)
 
     assert Article.objects.count() == 1 and Comment.objects.count() == 30
-    assert Claim.objects.count() == 1
+    assert Claim.objects.count() == claims
     assert Assignment.objects.count() == 2
     assert authenticate(username="alice", password=first["alice"]) is not None
 
@@ -120,3 +126,49 @@ def test_it_creates_only_the_missing_users(users_file, admin_user):
     output = load(users_file)
 
     assert set(passwords(output)) == {"alice", "bob", "rita", "victor"}
+
+
+def test_it_gives_alice_and_bob_labels_that_partly_disagree(users_file):
+    load(users_file)
+
+    by = {
+        name: set(
+            Claim.objects.filter(annotator__username=name).values_list(
+                "comment__external_id", "start", "end", "stance__name"
+            )
+        )
+        for name in ("alice", "bob")
+    }
+    assert by["alice"] & by["bob"] and by["alice"] != by["bob"]
+    labels = {
+        name: dict(
+            ReplyLabel.objects.filter(annotator__username=name).values_list(
+                "comment__external_id", "label__name"
+            )
+        )
+        for name in ("alice", "bob")
+    }
+    assert labels["alice"]["c1"] == labels["bob"]["c1"]
+    assert labels["alice"]["c2"] != labels["bob"]["c2"]
+
+
+def test_it_records_the_demo_labels_in_the_history(users_file):
+    load(users_file)
+
+    assert AnnotationEvent.objects.count() == Claim.objects.count() + ReplyLabel.objects.count()
+
+
+def test_it_adds_the_demo_labels_once(users_file):
+    load(users_file)
+    counts = (Claim.objects.count(), ReplyLabel.objects.count())
+
+    load(users_file)
+
+    assert (Claim.objects.count(), ReplyLabel.objects.count()) == counts
+
+
+def test_it_does_not_say_0_new_users_before_listing_them(users_file):
+    output = load(users_file)
+
+    assert "new user" not in output
+    assert "Demo corpus “demo”: 1 thread(s) imported" in output
