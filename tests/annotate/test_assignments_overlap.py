@@ -198,7 +198,7 @@ def test_it_keeps_the_labels_of_an_unassigned_annotator(thread, alice):
 
 def test_it_forgets_the_agreement_figures_when_unassigning(thread, alice):
     article = thread["article"]
-    AgreementFigures.objects.create(article=article, figures={})
+    AgreementFigures.objects.create(article=article, figures={}, report={})
     assignment_delete(assignment=Assignment.objects.get(annotator=alice, article=article))
     assert not AgreementFigures.objects.filter(article=article).exists()
 
