@@ -102,6 +102,12 @@ class _Echo:
         return value
 
 
+def _cell(text: str) -> str:
+    """Text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR) gets a
+    leading apostrophe: this CSV is made for spreadsheets, and titles come from the web."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _csv(corpus: Corpus, annotators: Sequence[User]) -> StreamingHttpResponse:
     """The whole matrix, one row per thread, streamed: ``<annotator> status`` and
     ``<annotator> labelled`` columns for each annotator."""
@@ -113,7 +119,12 @@ def _csv(corpus: Corpus, annotators: Sequence[User]) -> StreamingHttpResponse:
             header += [f"{user.username} status", f"{user.username} labelled"]
         yield writer.writerow(header)
         for row in progress_rows_all(corpus=corpus, annotators=annotators):
-            line: list[Any] = [row.external_id, row.title, row.comments, row.review_status]
+            line: list[Any] = [
+                _cell(row.external_id),
+                _cell(row.title),
+                row.comments,
+                row.review_status,
+            ]
             for cell in row.cells:
                 line += [cell.status or "", cell.labelled if cell.status else ""]
             yield writer.writerow(line)

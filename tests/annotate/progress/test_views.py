@@ -249,6 +249,12 @@ def test_it_puts_every_thread_in_the_csv_whatever_the_page_size(as_admin, corpus
     assert [r[0] for r in rows[1:]] == ["t0", "t1", "t2", "t3", "t4"]
 
 
+def test_it_keeps_a_title_from_running_as_a_spreadsheet_formula(as_admin, corpus):
+    ArticleFactory(corpus=corpus, external_id="t1", title='=HYPERLINK("http://x","y")')
+    rows = read_csv(as_admin.get(url(corpus, format="csv")))
+    assert rows[1][1] == '\'=HYPERLINK("http://x","y")'
+
+
 def test_it_hides_the_csv_from_an_annotator(client, labelled, alice):
     client.force_login(alice)
     assert client.get(url(labelled["article"].corpus, format="csv")).status_code == 404
