@@ -170,20 +170,24 @@ def _from_param(request: AnnotatorRequest) -> int:
 
 
 def _thread_context(request: AnnotatorRequest, article_id: int, start: int = 0) -> dict[str, Any]:
-    ws = workspace_get(annotator=request.user, article_id=article_id, start=start)
+    workspace = workspace_get(annotator=request.user, article_id=article_id, start=start)
     return {
-        "ws": ws,
-        "article": ws.article,
-        "assignment": ws.assignment,
-        "schema": ws.schema,
-        "value_styles": [(v.pk, v.colour, strong_colour(v.colour)) for v in ws.schema.values],
-        "reply_values": ws.schema.reply_labels,
-        "reply_url": reverse("annotate:reply-label", args=[ws.article.pk]),
-        "reply_keys_json": json.dumps({v.key: v.pk for v in ws.schema.reply_labels if v.key}),
-        "labelled": ws.labelled,
-        "total": ws.total,
-        "page": ws.page,
-        "guidelines": guidelines_html(ws.article.corpus.guidelines),
+        "workspace": workspace,
+        "article": workspace.article,
+        "assignment": workspace.assignment,
+        "schema": workspace.schema,
+        "value_styles": [
+            (v.pk, v.colour, strong_colour(v.colour)) for v in workspace.schema.values
+        ],
+        "reply_values": workspace.schema.reply_labels,
+        "reply_url": reverse("annotate:reply-label", args=[workspace.article.pk]),
+        "reply_keys_json": json.dumps(
+            {v.key: v.pk for v in workspace.schema.reply_labels if v.key}
+        ),
+        "labelled": workspace.labelled,
+        "total": workspace.total,
+        "page": workspace.page,
+        "guidelines": guidelines_html(workspace.article.corpus.guidelines),
     }
 
 
@@ -664,7 +668,7 @@ def reply_label(request: AnnotatorRequest, article_id: int) -> HttpResponse:
             "article": article,
             "assignment": assignment,
             "c": comment,
-            "rl": current,
+            "reply_label": current,
             "reply_values": schema.reply_labels,
             "reply_url": reverse("annotate:reply-label", args=[article.pk]),
             "reply_error": error,

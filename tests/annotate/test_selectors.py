@@ -73,15 +73,15 @@ def test_it_reads_the_workspace_of_the_assigned_annotator(thread, alice, bob):
     ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c1"])
     ClaimFactory(annotator=bob, article=thread["article"], comment=thread["c1"])
     ReplyLabelFactory(annotator=alice, comment=thread["c2"])
-    ws = workspace_get(annotator=alice, article_id=thread["article"].pk)
-    assert [item.comment.external_id for item in ws.items] == ["c1", "c2", "c3", "c4"]
-    assert len(ws.claims) == 1 and ws.claims[0].annotator_id == alice.pk
-    assert ws.labelled == 2 and ws.total == 4
+    workspace = workspace_get(annotator=alice, article_id=thread["article"].pk)
+    assert [item.comment.external_id for item in workspace.items] == ["c1", "c2", "c3", "c4"]
+    assert len(workspace.claims) == 1 and workspace.claims[0].annotator_id == alice.pk
+    assert workspace.labelled == 2 and workspace.total == 4
 
 
 def test_it_counts_descendants_and_closing_boxes(thread, alice):
-    ws = workspace_get(annotator=alice, article_id=thread["article"].pk)
-    assert [(i.descendants, i.closes) for i in ws.items] == [(2, 0), (1, 0), (0, 3), (0, 1)]
+    workspace = workspace_get(annotator=alice, article_id=thread["article"].pk)
+    assert [(i.descendants, i.closes) for i in workspace.items] == [(2, 0), (1, 0), (0, 3), (0, 1)]
 
 
 def test_it_raises_404_for_an_unassigned_thread(thread, charlie):
@@ -96,16 +96,16 @@ def test_it_reads_the_workspace_in_a_constant_number_of_queries(
     build_thread(article=article, comments=400, claims=100, annotator=alice)
     AssignmentFactory(annotator=alice, article=article)
     with django_assert_max_num_queries(6):
-        ws = workspace_get(annotator=alice, article_id=article.pk)
+        workspace = workspace_get(annotator=alice, article_id=article.pk)
         seen = [  # what the template reads
             (claim.stance.name, claim.claim_type.name, claim.stance_target, segment.top)
-            for item in ws.items
+            for item in workspace.items
             for claim in item.text.claims
             for segment in item.text.segments
         ]
     # The first page: 100 comments of 400, and the 25 claims on them.
-    assert seen and len(ws.claims) == 25
-    assert len(ws.items) == 100 and ws.total == 400
+    assert seen and len(workspace.claims) == 25
+    assert len(workspace.items) == 100 and workspace.total == 400
 
 
 def test_it_offers_only_claims_in_ancestor_texts(thread, alice, bob):
