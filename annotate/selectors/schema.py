@@ -45,3 +45,8 @@ def schema_get(*, corpus_id: int) -> Schema:
     return Schema(
         list(LabelValue.objects.filter(corpus_id=corpus_id).order_by("kind", "order", "id"))
     )
+
+
+def label_value_get(*, pk: int) -> LabelValue | None:
+    """A label value by id; whether it fits the corpus and kind is the services' check."""
+    return LabelValue.objects.filter(pk=pk).first()

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 
 from annotate.access import get_thread_for_annotator
 from annotate.models import (
+    AnnotationEvent,
     Assignment,
     Claim,
     ReplyLabel,
@@ -370,3 +371,32 @@ def claim_target_choices(
     # Article first, then from the top of the chain down to the direct parent.
     claims.sort(key=lambda c: (c.comment.depth if c.comment else -1, c.start, c.pk))
     return claims
+
+
+def own_claim_get(*, annotator: AbstractBaseUser, article: Article, claim_id: int) -> Claim | None:
+    """One of ``annotator``'s own claims on ``article`` (never gold), with its comment."""
+    return (
+        Claim.objects.filter(pk=claim_id, article=article, annotator_id=annotator.pk, is_gold=False)
+        .select_related("comment")
+        .first()
+    )
+
+
+def own_claim_was_deleted(*, annotator: AbstractBaseUser, article: Article, claim_id: int) -> bool:
+    """Whether ``annotator`` deleted this claim of theirs (the history says so)."""
+    return AnnotationEvent.objects.filter(
+        object_type="claim",
+        object_id=claim_id,
+        action="delete",
+        actor_id=annotator.pk,
+        article_id=article.pk,
+    ).exists()
+
+
+def own_reply_label_get(*, annotator: AbstractBaseUser, comment: Comment) -> ReplyLabel | None:
+    """``annotator``'s own reply label on ``comment``, if any (its label value id only)."""
+    return (
+        ReplyLabel.objects.filter(comment=comment, annotator_id=annotator.pk, is_gold=False)
+        .only("label_id")
+        .first()
+    )

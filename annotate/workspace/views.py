@@ -29,7 +29,7 @@ from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
 from annotate.access import corpus_roles_for, get_thread_for_annotator
-from annotate.models import AnnotationEvent, Assignment, AssignmentStatus, Claim, LabelValue
+from annotate.models import Assignment, AssignmentStatus, Claim
 from annotate.selectors.assignments import (
     assignment_comment_get_for_save,
     assignment_get_for_save,
@@ -38,11 +38,14 @@ from annotate.selectors.assignments import (
     assignment_progress,
 )
 from annotate.selectors.progress import corpus_list_with_counts
-from annotate.selectors.schema import Schema, schema_get
+from annotate.selectors.schema import Schema, label_value_get, schema_get
 from annotate.selectors.workspace import (
     ARTICLE_KEY,
     claim_target_choices,
     comment_page_get,
+    own_claim_get,
+    own_claim_was_deleted,
+    own_reply_label_get,
     thread_comment_get,
     workspace_get,
     workspace_text,
@@ -256,26 +259,13 @@ class _ClaimGone(Exception):
 
 def _own_claim(request: AnnotatorRequest, article: Article, claim_id: int) -> Claim:
     """One of the user's own claims on this thread; 404 for anyone else's (or none at all)."""
-    claim = (
-        Claim.objects.filter(
-            pk=claim_id, article=article, annotator_id=request.user.pk, is_gold=False
-        )
-        .select_related("comment")
-        .first()
-    )
+    claim = own_claim_get(annotator=request.user, article=article, claim_id=claim_id)
     if claim is not None:
         claim.article = article
         if claim.comment is not None:
             claim.comment.article = article
         return claim
-    deleted = AnnotationEvent.objects.filter(
-        object_type="claim",
-        object_id=claim_id,
-        action="delete",
-        actor_id=request.user.pk,
-        article_id=article.pk,
-    ).exists()
-    if deleted:
+    if own_claim_was_deleted(annotator=request.user, article=article, claim_id=claim_id):
         raise _ClaimGone
     raise Http404("No such claim among yours.")
 
@@ -374,11 +364,8 @@ def _target_claims_posted(
     target = request.POST.get("target", "")
     if not (target.startswith(TARGET_CLAIM) and _is_id(target[1:])):
         return []
-    return list(
-        Claim.objects.filter(
-            pk=int(target[1:]), article=article, annotator_id=request.user.pk, is_gold=False
-        )
-    )
+    found = own_claim_get(annotator=request.user, article=article, claim_id=int(target[1:]))
+    return [] if found is None else [found]
 
 
 @vary_on_headers("HX-Request")
@@ -637,7 +624,7 @@ def reply_label(request: AnnotatorRequest, article_id: int) -> HttpResponse:
     current: Any = None
     try:
         if label_id:
-            value = LabelValue.objects.filter(pk=int(label_id)).first()
+            value = label_value_get(pk=int(label_id))
             if value is None:
                 return HttpResponseBadRequest("No such label value.")
             current = reply_labels.reply_label_set(
@@ -655,11 +642,7 @@ def reply_label(request: AnnotatorRequest, article_id: int) -> HttpResponse:
         return redirect(reverse("annotate:thread", args=[article.pk]) + f"#c{comment.pk}")
     schema = schema_get(corpus_id=article.corpus_id)
     if error:
-        current = (
-            comment.reply_labels.filter(annotator_id=request.user.pk, is_gold=False)
-            .only("label_id")
-            .first()
-        )
+        current = own_reply_label_get(annotator=request.user, comment=comment)
     labelled, total = assignment_progress(assignment=assignment)
     return render(
         request,
