@@ -515,3 +515,20 @@ def test_it_turns_any_other_database_error_into_a_message(tmp_path, monkeypatch)
     with pytest.raises(FormatError, match="nothing was imported: the database refused") as caught:
         threads_import(corpus_slug="demo", paths=[path])
     assert "(server closed the connection unexpectedly);" in str(caught.value)
+
+
+def test_it_refuses_a_claim_note_over_2000_characters(tmp_path):
+    labels = annotated(claims=[claim(1, note="x" * 2001)])
+    path = write_jsonl(tmp_path / "t.jsonl", {**thread("t1"), "annotations": labels})
+
+    with pytest.raises(FormatError, match="claim 1: the note has 2,001 characters; a note is at"):
+        threads_import(corpus_slug="demo", paths=[path])
+    assert not Claim.objects.exists()
+
+
+def test_it_takes_a_claim_note_of_2000_characters(tmp_path):
+    labels = annotated(claims=[claim(1, note="x" * 2000)])
+    path = write_jsonl(tmp_path / "t.jsonl", {**thread("t1"), "annotations": labels})
+
+    threads_import(corpus_slug="demo", paths=[path])
+    assert len(Claim.objects.get().note) == 2000
