@@ -548,3 +548,8 @@ def test_it_refuses_an_article_url_that_is_not_http(tmp_path, url):
 def test_it_takes_an_http_article_url(tmp_path):
     [thread] = jsonl.read(raw_lines(tmp_path, json.dumps(minimal(url="http://example.org/a"))))
     assert thread.url == "http://example.org/a"
+
+
+def test_it_writes_no_url_as_null():
+    line = json.loads(jsonl.dumps_thread(ThreadRecord(id="t1", title="T", body="B", url="")))
+    assert line["url"] is None

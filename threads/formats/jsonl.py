@@ -473,7 +473,8 @@ def thread_to_dict(thread: ThreadRecord) -> dict[str, Any]:
         "title": thread.title,
         "body": thread.body,
         "author": thread.author or "",
-        "url": thread.url or "",
+        # No URL is null, as a file without one says it: "url": null comes back null.
+        "url": thread.url or None,
         "created_at": format_datetime(thread.created_at),
         "meta": thread.meta or {},
         "comments": [
@@ -562,7 +563,7 @@ def _line(thread: ThreadRecord) -> bytes:
         value(thread.title),
         value(thread.body),
         value(thread.author or ""),
-        value(thread.url or ""),
+        value(thread.url or None),
         time(thread.created_at),
         value(thread.meta or {}),
         b", ".join(comments),
