@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, OperationalError
+from django.db import IntegrityError, OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from annotate.exchange import importer, reading, threads_import, threads_import_upload
@@ -532,3 +533,14 @@ def test_it_takes_a_claim_note_of_2000_characters(tmp_path):
 
     threads_import(corpus_slug="demo", paths=[path])
     assert len(Claim.objects.get().note) == 2000
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite plans without statistics")
+def test_it_analyzes_the_tables_it_loaded_on_postgresql(tmp_path):
+    path = write_jsonl(tmp_path / "t.jsonl", thread("t1"))
+
+    with CaptureQueriesContext(connection) as queries:
+        threads_import(corpus_slug="demo", paths=[path])
+
+    analyzed = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")]
+    assert analyzed and "annotate_claim" in analyzed[0] and "threads_comment" in analyzed[0]
