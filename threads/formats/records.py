@@ -117,14 +117,14 @@ def _problem(value: Any, path: str) -> tuple[str, str] | None:
     """(field, what is wrong) for the first unstorable thing in ``value``, or None."""
     kind = type(value)
     if kind is str:
-        found = _UNSTORABLE.search(value)
-        if found is None:
+        match = _UNSTORABLE.search(value)
+        if match is None:
             return None
-        char = found.group()
+        char = match.group()
         if char == "\x00":
-            return path, f"holds a NUL character (\\u0000) at character {found.start() + 1}"
+            return path, f"holds a NUL character (\\u0000) at character {match.start() + 1}"
         return path, (
-            f"holds a lone surrogate (\\u{ord(char):04x}) at character {found.start() + 1},"
+            f"holds a lone surrogate (\\u{ord(char):04x}) at character {match.start() + 1},"
             " which no UTF-8 text can hold"
         )
     if kind is dict:
@@ -206,13 +206,14 @@ def record_checked(thread: ThreadRecord, *, file: str | None) -> ThreadRecord:
         ):
             continue
         where = f"comment {comment.id!r}: " if type(comment.id) is str else "comment: "
-        for name, value in (
+        fields: tuple[tuple[str, Any], ...] = (
             ("id", comment.id),
             ("parent_id", comment.parent_id),
             ("author", author),
             ("text", text),
             ("meta", comment.meta),
-        ):
+        )
+        for name, value in fields:
             found = _problem(value, name)
             if found:
                 raise FormatError(
