@@ -8,6 +8,7 @@ the two cannot drift apart (DESIGN.md, "Claim"):
   indices) and the quote equal to ``text[start:end]``;
 - exactly one stance target: a value of the schema's targets, or a claim;
 - ``parent`` is no target for a claim in the article, which replies to nothing;
+- a note is at most ``NOTE_MAX_LENGTH`` (2,000) characters;
 - a target claim is the same annotator's (gold answers gold) in the same
   thread, in a text this claim's text replies to: the article body or a
   comment up the reply chain. A claim in the article body can only target a
@@ -31,6 +32,10 @@ from typing import Generic, NamedTuple, TypeVar
 
 # The name of the schema's stance target "the text this comment replies to".
 PARENT_TARGET = "parent"
+# A claim's note is a remark, not a document: a limit keeps rows, pages and exports small.
+# Checked here rather than by the model's max_length, which on SQLite would rebuild the
+# claim table (and drop its triggers) to change.
+NOTE_MAX_LENGTH = 2000
 
 TextKey = TypeVar("TextKey", bound=Hashable)
 
@@ -47,6 +52,7 @@ class ClaimRule(StrEnum):
     TARGET_NOT_OWN = "target_not_own"
     TARGET_FROM_ARTICLE = "target_from_article"
     TARGET_NOT_UP_THE_CHAIN = "target_not_up_the_chain"
+    NOTE_TOO_LONG = "note_too_long"
 
 
 class ClaimRuleError(ValueError):
@@ -102,6 +108,16 @@ def span_check(*, text: str, start: int, end: int, quote: str, in_article: bool)
             ClaimRule.QUOTE_MISMATCH,
             "The selected text does not match the stored text at those positions "
             "(the page may be out of date). Reload the page and select it again.",
+        )
+
+
+def note_check(*, note: str) -> None:
+    """A claim's note is at most ``NOTE_MAX_LENGTH`` characters (code points)."""
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ClaimRuleError(
+            ClaimRule.NOTE_TOO_LONG,
+            f"The note has {len(note):,} characters; keep it to {NOTE_MAX_LENGTH:,}.",
+            field="note",
         )
 
 

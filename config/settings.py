@@ -144,6 +144,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'threadlab.sqlite3'}",
         conn_max_age=env_int("CONN_MAX_AGE", 60),
+        # A kept connection is checked (one "SELECT 1") before the first query of each
+        # request: after a database restart or failover each worker reconnects instead
+        # of answering one 500 per connection it kept.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -91,21 +91,35 @@ class GoldFilter(filters.ChoiceFilter):
         return qs.filter(is_gold=value in ("true", "1"))
 
 
+# The widest UTC offsets in use anywhere (UTC-12:00 to UTC+14:00). PostgreSQL refuses a
+# displacement past 15:59 ("time zone displacement out of range"), Python takes up to 23:59.
+MAX_UTC_OFFSET = dt.timedelta(hours=14)
+_TIME_RANGE = (
+    "Give an ISO 8601 date and time from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z,"
+    " with a UTC offset from -14:00 to +14:00, e.g. 2026-01-31T12:00:00Z."
+)
+
+
 class SafeIsoDateTimeField(filters.fields.IsoDateTimeField):
     default_error_messages = {
         "invalid": "Give an ISO 8601 date and time, e.g. 2026-01-31T12:00:00Z.",
+        "range": _TIME_RANGE,
     }
 
     def to_python(self, value: Any) -> Any:
         parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        offset = parsed.utcoffset()
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+            raise forms.ValidationError(self.error_messages["range"], code="range")
         try:
-            # The database stores UTC: a time at the edge of the calendar whose
-            # offset pushes it past year 1 or 9999 cannot be stored or compared.
-            if parsed is not None:
-                parsed.astimezone(dt.UTC)
+            # The database stores UTC: a time at the edge of the calendar whose offset
+            # pushes it past year 1 or 9999 cannot be stored or compared. Handed on in
+            # UTC, so no database sees the offset it was written with.
+            return parsed.astimezone(dt.UTC)
         except OverflowError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        return parsed
+            raise forms.ValidationError(self.error_messages["range"], code="range") from None
 
 
 class UpdatedSinceFilter(filters.IsoDateTimeFilter):

@@ -145,6 +145,7 @@ class ThreadChecker:
         stance_targets = self.label_ids[LabelKind.STANCE_TARGET]
         span_check, one_target_check = rules.span_check, rules.one_target_check
         target_value_check = rules.target_value_check
+        note_check = rules.note_check
         for item in items:
             local_id = item["id"]
             comment = item["comment_id"]
@@ -191,6 +192,14 @@ class ThreadChecker:
             except rules.ClaimRuleError as broken:
                 what = _claim_name(local_id, is_gold)
                 raise error(f"{what}: {_target_wording(broken)}") from None
+            note = item["note"] or ""
+            try:
+                note_check(note=note)
+            except rules.ClaimRuleError:
+                raise error(
+                    f"{_claim_name(local_id, is_gold)}: the note has {len(note):,} characters;"
+                    f" a note is at most {rules.NOTE_MAX_LENGTH:,}"
+                ) from None
             created_at = _timestamp(item.get("created_at"), now, "claim", "created_at", error)
             by_id[local_id] = CheckedClaim(
                 local_id=local_id,
@@ -203,7 +212,7 @@ class ThreadChecker:
                 stance_id=stance_id,  # type: ignore[arg-type]
                 stance_target_id=stance_target_id,
                 target=target_claim,
-                note=item["note"] or "",
+                note=note,
                 created_at=created_at,
                 updated_at=_timestamp(
                     item.get("updated_at"), created_at, "claim", "updated_at", error

@@ -8,6 +8,7 @@ from annotate.rules import (
     ClaimPlace,
     ClaimRule,
     ClaimRuleError,
+    note_check,
     one_target_check,
     span_check,
     target_claim_check,
@@ -289,3 +290,21 @@ def test_it_words_target_claim_errors_as_the_annotators_page_shows_them():
         "The target claim must be in the article or in a comment "
         "this one replies to (up the reply chain)."
     )
+
+
+# -- note --------------------------------------------------------------------
+
+
+def test_it_accepts_a_note_of_2000_characters():
+    note_check(note="😀" * 2000)
+
+
+def test_it_refuses_a_note_of_2001_characters():
+    assert broken_rule(note_check, note="x" * 2001) == ClaimRule.NOTE_TOO_LONG
+
+
+def test_it_words_a_long_note_for_the_note_field():
+    with pytest.raises(ClaimRuleError) as caught:
+        note_check(note="x" * 2001)
+    assert caught.value.field == "note"
+    assert caught.value.message == "The note has 2,001 characters; keep it to 2,000."

@@ -388,3 +388,46 @@ def test_it_dates_every_zip_entry_now(tmp_path):
     years = {info.date_time[0] for info in zipfile.ZipFile(out).infolist()}
 
     assert years == {datetime.now().year}
+
+
+# --- values no database stores, and links that are not http(s) ---------------------------
+
+
+def test_it_refuses_nan_in_an_utterances_meta_naming_the_line(tmp_path):
+    path = corpus_file(
+        tmp_path,
+        utterance("p", "p", None),
+        utterance("u1", "p", "p", meta={"toxicity": float("nan")}),
+    )
+    error = read_error(path)
+    assert error.line == 2
+    assert "comment 'u1': \"meta.toxicity\" is NaN" in error.message
+
+
+def test_it_refuses_a_lone_surrogate_in_an_utterance_text(tmp_path):
+    path = corpus_file(
+        tmp_path, utterance("p", "p", None), utterance("u1", "p", "p", text="a \\ud800 b")
+    )
+    path.write_text(path.read_text("utf-8").replace("\\\\ud800", "\\ud800"), encoding="utf-8")
+    error = read_error(path)
+    assert (error.line, error.record) == (2, "p")
+    assert "comment 'u1': \"text\" holds a lone surrogate" in error.message
+
+
+def test_it_refuses_a_nul_character_in_the_conversation_meta(tmp_path):
+    corpus_file(tmp_path, utterance("p", "p", None))
+    (tmp_path / "conversations.json").write_text(
+        json.dumps({"p": {"meta": {"title": "T", "section": "a\u0000"}}}), encoding="utf-8"
+    )
+    error = read_error(tmp_path)
+    assert '"meta.section" holds a NUL character' in error.message
+
+
+def test_it_refuses_a_conversation_url_that_is_not_http(tmp_path):
+    corpus_file(tmp_path, utterance("p", "p", None))
+    (tmp_path / "conversations.json").write_text(
+        json.dumps({"p": {"meta": {"title": "T", "url": "javascript:alert(1)"}}}),
+        encoding="utf-8",
+    )
+    error = read_error(tmp_path)
+    assert '"url" is a javascript: URL' in error.message

@@ -485,3 +485,71 @@ def test_it_reads_an_integer_past_64_bits_as_json_does():
 def test_it_names_the_column_of_invalid_json():
     with pytest.raises(FormatError, match="invalid JSON: Expecting ',' delimiter at column 12"):
         jsonl.parse_line(b'{"id": "t" "title": "T"}\n', file="f.jsonl", line=3)
+
+
+# --- values no database stores, and links that are not http(s) ---------------------------
+
+
+def raw_lines(tmp_path: Path, *lines: str) -> Path:
+    path = tmp_path / "threads.jsonl"
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def jsonl_error(path: Path) -> FormatError:
+    with pytest.raises(FormatError) as caught:
+        list(jsonl.read(path))
+    return caught.value
+
+
+def test_it_refuses_nan_in_meta_naming_the_line_and_field(tmp_path):
+    path = raw_lines(
+        tmp_path, json.dumps(minimal()), json.dumps(minimal(id="t2", meta={"score": float("nan")}))
+    )
+    error = jsonl_error(path)
+    assert (error.line, error.record) == (2, "t2")
+    assert '"meta.score" is NaN' in error.message
+
+
+def test_it_refuses_infinity_in_a_comments_meta(tmp_path):
+    thread = minimal()
+    thread["comments"][1]["meta"] = {"votes": [1, float("-inf")]}
+    error = jsonl_error(raw_lines(tmp_path, json.dumps(thread)))
+    assert "comment 'c2': \"meta.votes[1]\" is -Infinity" in error.message
+
+
+def test_it_refuses_a_nul_character_in_meta(tmp_path):
+    error = jsonl_error(raw_lines(tmp_path, json.dumps(minimal(meta={"source": "a\u0000b"}))))
+    assert '"meta.source" holds a NUL character' in error.message
+
+
+def test_it_refuses_a_lone_surrogate_in_a_comment_text(tmp_path):
+    line = json.dumps(minimal()).replace("First comment.", "First \\ud800 comment.")
+    error = jsonl_error(raw_lines(tmp_path, line))
+    assert error.line == 1
+    assert "comment 'c1': \"text\" holds a lone surrogate (\\ud800)" in error.message
+
+
+def test_it_refuses_a_lone_surrogate_in_a_claim_note(tmp_path):
+    line = json.dumps(minimal(annotations={"claims": [claim(note="see \\udfff")]}))
+    error = jsonl_error(raw_lines(tmp_path, line.replace("\\\\udfff", "\\udfff")))
+    assert '"annotations.claims[0].note" holds a lone surrogate' in error.message
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "ftp://x.org/a"]
+)
+def test_it_refuses_an_article_url_that_is_not_http(tmp_path, url):
+    error = jsonl_error(raw_lines(tmp_path, json.dumps(minimal(url=url))))
+    assert (error.line, error.record) == (1, "t1")
+    assert '"url" is a' in error.message and "only http:// and https://" in error.message
+
+
+def test_it_takes_an_http_article_url(tmp_path):
+    [thread] = jsonl.read(raw_lines(tmp_path, json.dumps(minimal(url="http://example.org/a"))))
+    assert thread.url == "http://example.org/a"
+
+
+def test_it_writes_no_url_as_null():
+    line = json.loads(jsonl.dumps_thread(ThreadRecord(id="t1", title="T", body="B", url="")))
+    assert line["url"] is None

@@ -226,3 +226,28 @@ def test_it_rejects_a_created_utc_that_is_not_a_number(tmp_path):
     error = read_error(write_json(tmp_path, [item]))
     assert error.record == "z"
     assert "created_utc 'x' is not unix seconds" in str(error)
+
+
+# --- values no database stores, and links that are not http(s) ---------------------------
+
+
+def test_it_refuses_nan_in_a_comment_score(tmp_path):
+    thread = chain(1)
+    thread[1]["data"]["children"][0]["data"]["score"] = float("nan")
+    error = read_error(write_json(tmp_path, thread))
+    assert (error.file, error.record) == (str(tmp_path / "thread.json"), "p")
+    assert "comment 'c0': \"meta.score\" is NaN" in error.message
+
+
+def test_it_refuses_a_lone_surrogate_in_a_comment_body(tmp_path):
+    path = write_json(tmp_path, chain(1))
+    path.write_text(path.read_text("utf-8").replace("level 0", "level \\ud800"), "utf-8")
+    error = read_error(path)
+    assert "comment 'c0': \"text\" holds a lone surrogate" in error.message
+
+
+def test_it_refuses_a_post_url_that_is_not_http(tmp_path):
+    thread = chain(1)
+    thread[0]["data"]["children"][0]["data"]["url"] = "data:text/html,<script>x</script>"
+    error = read_error(write_json(tmp_path, thread))
+    assert '"url" is a data: URL' in error.message

@@ -259,3 +259,10 @@ def test_it_reports_a_folder_given_as_a_text_file(tmp_path):
     with pytest.raises(FormatError, match="cannot read the file") as caught:
         list(read_threads(tmp_path, fmt="text"))
     assert caught.value.file == str(tmp_path)
+
+
+def test_it_rejects_a_nul_character_in_a_comment_naming_its_line(tmp_path):
+    path = write(tmp_path, b"Title\n\nBody\n\n    A comment\n    with a \x00 in it\n")
+    with pytest.raises(FormatError, match="NUL") as caught:
+        read_one(path)
+    assert caught.value.line == 6

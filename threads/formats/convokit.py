@@ -58,7 +58,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from threads.formats.jsonl import CLAIM_KEYS, check_labels
-from threads.formats.records import CommentRecord, FormatError, ThreadRecord, format_datetime
+from threads.formats.records import (
+    CommentRecord,
+    FormatError,
+    NonFinite,
+    ThreadRecord,
+    format_datetime,
+    record_checked,
+)
 
 UTTERANCES = "utterances.jsonl"
 FILES = ("utterances.jsonl", "conversations.json", "speakers.json", "corpus.json", "index.json")
@@ -119,9 +126,10 @@ def read(path: Path) -> Iterator[ThreadRecord]:
         group.append((number, utt))
         if last_line[conversation_id] == number:
             del open_conversations[conversation_id]
-            yield _thread(
+            thread = _thread(
                 conversation_id, group, conversations.get(conversation_id), conversation_of, file
             )
+            yield record_checked(thread, file=file)
 
 
 def _read_conversations(path: Path) -> dict[str, dict[str, Any]]:
@@ -129,7 +137,7 @@ def _read_conversations(path: Path) -> dict[str, dict[str, Any]]:
     if not path.exists():
         return {}
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = json.loads(path.read_bytes().decode("utf-8-sig"), parse_constant=NonFinite.read)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FormatError(f"not valid UTF-8 JSON: {exc}", file=str(path)) from None
     if type(data) is not dict:
@@ -151,7 +159,7 @@ def _utterance_lines(path: Path, file: str) -> Iterator[tuple[int, dict[str, Any
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             try:
-                obj = json.loads(raw.decode("utf-8"))
+                obj = json.loads(raw.decode("utf-8"), parse_constant=NonFinite.read)
             except UnicodeDecodeError as exc:
                 raise FormatError(
                     f"not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})",

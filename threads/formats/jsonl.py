@@ -19,7 +19,9 @@ of the line (or null for the body; a reply label needs a comment), claim ids
 unique within their section, and a ``{"claim": id}`` target naming another
 claim of the same annotator in the same section (annotations or gold).
 
-Every error is a FormatError with the file, the line and the thread id.
+Every error is a FormatError with the file, the line and the thread id; values no
+database stores (NaN, Infinity, NUL, lone surrogates) and a URL that is not http(s)
+are refused by ``records.record_checked``, naming the field.
 """
 
 from __future__ import annotations
@@ -35,9 +37,11 @@ import orjson
 from threads.formats.records import (
     CommentRecord,
     FormatError,
+    NonFinite,
     ThreadRecord,
     format_datetime,
     parse_datetime,
+    record_checked,
 )
 
 CLAIM_KEYS = (
@@ -88,7 +92,8 @@ def parse_line(
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError:
         # The slower path below names the problem the way a person can act on it, and
-        # still takes what json takes and orjson refuses (NaN, integers past 64 bits).
+        # still takes what json takes and orjson refuses (integers past 64 bits; NaN and
+        # lone surrogates, which record_checked then refuses naming the field).
         obj = _loads_slowly(raw, file=file, line=line)
     return thread_from_dict(obj, file=file, line=line)
 
@@ -107,7 +112,7 @@ def _loads_slowly(raw: bytes | str, *, file: str | None, line: int | None) -> An
     else:
         text = raw
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, parse_constant=NonFinite.read)
     except json.JSONDecodeError as exc:
         cut = "" if text.endswith("\n") else " (the line looks cut short: is the file complete?)"
         raise FormatError(
@@ -215,7 +220,7 @@ def thread_from_dict(obj: Any, *, file: str | None = None, line: int | None = No
                 thread.annotations = labels
             else:
                 thread.gold = labels
-    return thread
+    return record_checked(thread, file=file)
 
 
 def check_labels(
@@ -468,7 +473,8 @@ def thread_to_dict(thread: ThreadRecord) -> dict[str, Any]:
         "title": thread.title,
         "body": thread.body,
         "author": thread.author or "",
-        "url": thread.url or "",
+        # No URL is null, as a file without one says it: "url": null comes back null.
+        "url": thread.url or None,
         "created_at": format_datetime(thread.created_at),
         "meta": thread.meta or {},
         "comments": [
@@ -557,7 +563,7 @@ def _line(thread: ThreadRecord) -> bytes:
         value(thread.title),
         value(thread.body),
         value(thread.author or ""),
-        value(thread.url or ""),
+        value(thread.url or None),
         time(thread.created_at),
         value(thread.meta or {}),
         b", ".join(comments),

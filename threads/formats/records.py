@@ -7,9 +7,12 @@ travel as plain dicts in the shape of the jsonl export (DESIGN.md "Export").
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class FormatError(Exception):
@@ -85,3 +88,143 @@ def format_datetime(value: datetime | None) -> str | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.isoformat()
+
+
+# --- what no codec lets through ----------------------------------------------------------
+#
+# JSON and text files can carry values no database stores: NaN and Infinity (json reads
+# them; JSON forbids them), the NUL character (PostgreSQL refuses it in text and jsonb)
+# and lone UTF-16 surrogates from a "\ud800" escape (no UTF-8 encodes them). Each codec
+# refuses them here, with the file, line and field, before anything reaches a database.
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+URL_SCHEMES = ("http", "https")
+
+
+class NonFinite(float):
+    """NaN or Infinity as json read it (``parse_constant=NonFinite.read``), to be refused."""
+
+    token: str
+
+    @classmethod
+    def read(cls, token: str) -> NonFinite:
+        value = cls(token.replace("Infinity", "inf"))
+        value.token = token
+        return value
+
+
+def _problem(value: Any, path: str) -> tuple[str, str] | None:
+    """(field, what is wrong) for the first unstorable thing in ``value``, or None."""
+    kind = type(value)
+    if kind is str:
+        match = _UNSTORABLE.search(value)
+        if match is None:
+            return None
+        char = match.group()
+        if char == "\x00":
+            return path, f"holds a NUL character (\\u0000) at character {match.start() + 1}"
+        return path, (
+            f"holds a lone surrogate (\\u{ord(char):04x}) at character {match.start() + 1},"
+            " which no UTF-8 text can hold"
+        )
+    if kind is dict:
+        for key, item in value.items():
+            name = f"{path}.{key}" if type(key) is str else f"{path}.{key!r}"
+            found_key = _problem(key, f"{path} (a key)") if type(key) is str else None
+            found = found_key or _problem(item, name)
+            if found:
+                return found
+        return None
+    if kind is list:
+        for index, item in enumerate(value):
+            found = _problem(item, f"{path}[{index}]")
+            if found:
+                return found
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        token = getattr(value, "token", None) or ("NaN" if math.isnan(value) else "Infinity")
+        return path, f"is {token}, which JSON does not allow: write null or a number"
+    return None
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is no article link to keep (None: an http(s) URL, or no URL at all).
+
+    Only http and https: a ``javascript:`` or ``data:`` URL shown as a link would run
+    or carry code, and ``ftp:`` and the rest are no web page a reader can open.
+    """
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return "is not a URL"
+    if parts.scheme.lower() not in URL_SCHEMES or not parts.netloc:
+        scheme = f"a {parts.scheme}: URL" if parts.scheme else "not an absolute URL"
+        return f"is {scheme}; only http:// and https:// links are accepted"
+    return None
+
+
+def record_checked(thread: ThreadRecord, *, file: str | None) -> ThreadRecord:
+    """``thread`` if every value in it can be stored; else a FormatError naming the field.
+
+    Looks at every string (ids, title, body, authors, texts, labels, notes), every
+    ``meta`` to its depth, and the article URL. The line is the comment's, or the thread's.
+    """
+
+    def fail(field: str, problem: str, line: int | None) -> FormatError:
+        return FormatError(f'"{field}" {problem}', file=file, line=line, record=thread.id)
+
+    head = (
+        ("id", thread.id),
+        ("title", thread.title),
+        ("body", thread.body),
+        ("author", thread.author),
+        ("url", thread.url),
+        ("meta", thread.meta),
+    )
+    for name, value in head:
+        found = _problem(value, name)
+        if found:
+            raise fail(*found, thread.line)
+    if thread.url:
+        wrong = url_problem(thread.url)
+        if wrong:
+            raise fail("url", wrong, thread.line)
+    search = _UNSTORABLE.search
+    for comment in thread.comments:
+        text, author = comment.text, comment.author
+        # The common case in one test per comment; the walk names the problem.
+        if (
+            type(text) is str
+            and search(text) is None
+            and (not author or (type(author) is str and search(author) is None))
+            and not comment.meta
+            and type(comment.id) is str
+            and search(comment.id) is None
+            and (comment.parent_id is None or search(comment.parent_id) is None)
+        ):
+            continue
+        where = f"comment {comment.id!r}: " if type(comment.id) is str else "comment: "
+        fields: tuple[tuple[str, Any], ...] = (
+            ("id", comment.id),
+            ("parent_id", comment.parent_id),
+            ("author", author),
+            ("text", text),
+            ("meta", comment.meta),
+        )
+        for name, value in fields:
+            found = _problem(value, name)
+            if found:
+                raise FormatError(
+                    f'{where}"{found[0]}" {found[1]}',
+                    file=file,
+                    line=comment.line or thread.line,
+                    record=thread.id,
+                )
+    for section, labels in (("annotations", thread.annotations), ("gold", thread.gold)):
+        if labels:
+            found = _problem(labels, section)
+            if found:
+                raise fail(*found, thread.line)
+    return thread

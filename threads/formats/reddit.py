@@ -33,7 +33,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from threads.formats.records import CommentRecord, FormatError, ThreadRecord
+from threads.formats.records import (
+    CommentRecord,
+    FormatError,
+    NonFinite,
+    ThreadRecord,
+    record_checked,
+)
 
 SHAPES = (
     "accepted shapes: the listing pair Reddit's API returns for a thread"
@@ -71,7 +77,7 @@ def parse(data: bytes, *, file: str | None = None) -> Iterator[ThreadRecord]:
     if not text.strip():
         raise FormatError(f"the file is empty; {SHAPES}", file=file, line=1)
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, parse_constant=NonFinite.read)
     except json.JSONDecodeError as exc:
         raise FormatError(
             f"invalid JSON: {exc.msg} at column {exc.colno}", file=file, line=exc.lineno
@@ -82,9 +88,10 @@ def parse(data: bytes, *, file: str | None = None) -> Iterator[ThreadRecord]:
     if type(obj) is dict and type(obj.get("data")) is list:
         obj = obj["data"]
     if _is_listing_pair(obj):
-        yield _from_listing_pair(obj, file)
+        yield record_checked(_from_listing_pair(obj, file), file=file)
     elif type(obj) is list and obj and all(_is_flat_comment(item) for item in obj):
-        yield from _from_flat_list(obj, file)
+        for thread in _from_flat_list(obj, file):
+            yield record_checked(thread, file=file)
     else:
         raise FormatError(f"this is not a Reddit thread; {SHAPES}", file=file, line=1)
 

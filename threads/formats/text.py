@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from threads.formats.records import CommentRecord, FormatError, ThreadRecord
+from threads.formats.records import CommentRecord, FormatError, ThreadRecord, record_checked
 
 TAB_WIDTH = 8
 
@@ -53,7 +53,7 @@ def read(path: Path) -> Iterator[ThreadRecord]:
         raise FormatError("no such file", file=str(path)) from None
     except OSError as exc:
         raise FormatError(f"cannot read the file: {exc.strerror or exc}", file=str(path)) from None
-    yield parse(data, name=path.stem, file=str(path))
+    yield record_checked(parse(data, name=path.stem, file=str(path)), file=str(path))
 
 
 def parse(data: bytes, *, name: str, file: str | None = None) -> ThreadRecord:

@@ -70,6 +70,26 @@ def test_it_refuses_an_updated_since_past_the_calendar(labelled, rita):
     assert "ISO 8601" in body["errors"]["updated_since"][0]
 
 
+def test_it_says_the_range_for_an_updated_since_past_the_calendar(labelled, rita):
+    body = bad(rita, "/api/v1/claims/?updated_since=0001-01-01T00:00:00%2B05:00")
+    assert "0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z" in body["errors"]["updated_since"][0]
+
+
+def test_it_refuses_an_updated_since_with_an_offset_of_minus_23_59(labelled, rita):
+    body = bad(rita, "/api/v1/claims/?updated_since=0001-01-01T00:00:00-23:59")
+    assert "offset from -14:00 to +14:00" in body["errors"]["updated_since"][0]
+
+
+def test_it_refuses_an_updated_since_with_an_offset_of_plus_23_59(labelled, rita):
+    body = bad(rita, "/api/v1/reply-labels/?updated_since=9999-12-31T23:59:59%2B23:59")
+    assert "offset from -14:00 to +14:00" in body["errors"]["updated_since"][0]
+
+
+def test_it_reads_an_updated_since_with_the_widest_offset_in_use(labelled, rita):
+    response = client_for(rita).get("/api/v1/claims/?updated_since=2001-01-01T00:00:00%2B14:00")
+    assert response.status_code == 200
+
+
 def test_it_refuses_a_null_character_in_a_filter(labelled, rita):
     body = bad(rita, "/api/v1/claims/?annotator=al%00ice")
     assert "annotator" in body["errors"]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError
 
 from annotate.management.commands.import_threads import Command as ImportCommand
 from tests.factories import ArticleFactory, CommentFactory, CorpusFactory
@@ -81,6 +82,24 @@ def test_it_exits_non_zero_with_the_message_on_stderr(tmp_path, capsys, monkeypa
 
     assert exit_.value.code != 0
     assert "no such file" in capsys.readouterr().err
+
+
+def test_it_exits_non_zero_with_a_database_error_as_a_message(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
+
+    def created_meanwhile(**kwargs):
+        raise IntegrityError('duplicate key value violates unique constraint "corpus_slug"')
+
+    monkeypatch.setattr("annotate.exchange.importer.corpus_get_or_create", created_meanwhile)
+
+    with pytest.raises(SystemExit) as exit_:
+        ImportCommand().run_from_argv(
+            ["manage.py", "import_threads", str(EXAMPLE), "--corpus", "x"]
+        )
+
+    err = capsys.readouterr().err
+    assert exit_.value.code != 0
+    assert "already exists" in err and "Traceback" not in err
 
 
 def test_it_applies_the_orphans_option(tmp_path):

@@ -482,3 +482,23 @@ def test_it_streams_in_chunks_of_about_the_stream_chunk(labelled, monkeypatch):
     chunks = list(corpus_export_stream(corpus=labelled, fmt="jsonl"))
 
     assert len(chunks) == 6 and all(chunk.endswith(b"\n") for chunk in chunks)
+
+
+def test_it_gives_back_an_imported_null_url_as_null(tmp_path):
+    source = tmp_path / "in.jsonl"
+    line = {"id": "t1", "title": "T", "body": "B.", "url": None, "comments": []}
+    source.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    threads_import(corpus_slug="nulls", paths=[source])
+
+    [exported] = export_lines(Corpus.objects.get(slug="nulls"))
+    assert exported["url"] is None
+
+
+def test_it_gives_back_an_imported_url_as_it_came(tmp_path):
+    source = tmp_path / "in.jsonl"
+    line = {"id": "t1", "title": "T", "body": "B.", "url": "https://e.org/a", "comments": []}
+    source.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    threads_import(corpus_slug="urls", paths=[source])
+
+    [exported] = export_lines(Corpus.objects.get(slug="urls"))
+    assert exported["url"] == "https://e.org/a"

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import IntegrityError, OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from annotate.exchange import importer, reading, threads_import, threads_import_upload
@@ -471,3 +473,74 @@ def test_it_names_the_uploaded_file_in_errors():
 
     assert error.value.file == "mine.jsonl"
     assert str(error.value).startswith("mine.jsonl, line 1")
+
+
+# --- no database error reaches a user as itself ----------------------------------------
+
+
+def test_it_refuses_nan_in_meta_before_writing_anything(tmp_path):
+    path = write_jsonl(tmp_path / "t.jsonl", thread("t1"), {**thread("t2"), "meta": {"x": "NaN"}})
+    path.write_text(path.read_text("utf-8").replace('"NaN"', "NaN"), "utf-8")
+
+    with pytest.raises(FormatError, match=r'line 2, record t2: "meta.x" is NaN'):
+        threads_import(corpus_slug="demo", paths=[path])
+    assert not Article.objects.exists()
+
+
+def test_it_refuses_a_nul_character_in_meta_before_writing_anything(tmp_path):
+    path = write_jsonl(tmp_path / "t.jsonl", {**thread("t1"), "meta": {"x": "a\u0000"}})
+
+    with pytest.raises(FormatError, match='"meta.x" holds a NUL character'):
+        threads_import(corpus_slug="demo", paths=[path])
+    assert not Article.objects.exists()
+
+
+def test_it_says_a_corpus_created_by_another_import_meanwhile_already_exists(tmp_path, monkeypatch):
+    def created_meanwhile(**kwargs):
+        raise IntegrityError('duplicate key value violates unique constraint "corpus_slug"')
+
+    monkeypatch.setattr(importer, "corpus_get_or_create", created_meanwhile)
+    path = write_jsonl(tmp_path / "t.jsonl", thread("t1"))
+
+    with pytest.raises(FormatError, match="already exists .* run the import again"):
+        threads_import(corpus_slug="demo", paths=[path])
+
+
+def test_it_turns_any_other_database_error_into_a_message(tmp_path, monkeypatch):
+    def connection_lost(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly\nmore detail")
+
+    monkeypatch.setattr(importer.AnnotatorAccounts, "resolve", connection_lost)
+    path = write_jsonl(tmp_path / "t.jsonl", thread("t1"))
+
+    with pytest.raises(FormatError, match="nothing was imported: the database refused") as caught:
+        threads_import(corpus_slug="demo", paths=[path])
+    assert "(server closed the connection unexpectedly);" in str(caught.value)
+
+
+def test_it_refuses_a_claim_note_over_2000_characters(tmp_path):
+    labels = annotated(claims=[claim(1, note="x" * 2001)])
+    path = write_jsonl(tmp_path / "t.jsonl", {**thread("t1"), "annotations": labels})
+
+    with pytest.raises(FormatError, match="claim 1: the note has 2,001 characters; a note is at"):
+        threads_import(corpus_slug="demo", paths=[path])
+    assert not Claim.objects.exists()
+
+
+def test_it_takes_a_claim_note_of_2000_characters(tmp_path):
+    labels = annotated(claims=[claim(1, note="x" * 2000)])
+    path = write_jsonl(tmp_path / "t.jsonl", {**thread("t1"), "annotations": labels})
+
+    threads_import(corpus_slug="demo", paths=[path])
+    assert len(Claim.objects.get().note) == 2000
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite plans without statistics")
+def test_it_analyzes_the_tables_it_loaded_on_postgresql(tmp_path):
+    path = write_jsonl(tmp_path / "t.jsonl", thread("t1"))
+
+    with CaptureQueriesContext(connection) as queries:
+        threads_import(corpus_slug="demo", paths=[path])
+
+    analyzed = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")]
+    assert analyzed and "annotate_claim" in analyzed[0] and "threads_comment" in analyzed[0]
