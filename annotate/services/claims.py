@@ -74,6 +74,14 @@ def span_check(*, text: str, start: int, end: int, quote: str, comment: Comment 
         raise ValidationError(error.message) from None
 
 
+def note_check(*, note: str) -> None:
+    """The note rule of ``annotate.rules``, as a ValidationError on the note field."""
+    try:
+        rules.note_check(note=note)
+    except rules.ClaimRuleError as error:
+        raise ValidationError({"note": error.message}) from None
+
+
 def _parent_of(comment_id: int) -> int | None:
     """The comment ``comment_id`` replies to: one query per level, only as far as the rule asks."""
     return Comment.objects.filter(pk=comment_id).values_list("parent_id", flat=True).get()
@@ -235,6 +243,7 @@ def _claim_create(
     if comment is not None and comment.article_id != article.pk:
         raise ValidationError("That comment is not in this thread.")
     labels_writable_check(annotator_id=annotator.pk, article_id=article.pk, assignment=assignment)
+    note_check(note=note)
     span_check(
         text=_text_of(article=article, comment=comment),
         start=start,
@@ -374,6 +383,7 @@ def claim_update(
         )
         current.stance_target, current.target_claim = new_target, new_claim
     if note is not _UNSET:
+        note_check(note=note)
         current.note = note
     current.updated_at = timezone.now()
     current.save()

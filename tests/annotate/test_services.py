@@ -357,3 +357,23 @@ def test_it_returns_the_claim_as_it_is_stored(thread, alice):
     fields = ["annotator_id", "comment_id", "start", "end", "quote", "stance_id", "note"]
     assert [getattr(claim, f) for f in fields] == [getattr(stored, f) for f in fields]
     assert (claim.created_at, claim.updated_at) == (stored.created_at, stored.updated_at)
+
+
+def test_it_refuses_a_claim_note_longer_than_the_limit(thread, alice):
+    from annotate.rules import NOTE_MAX_LENGTH
+
+    corpus = thread["article"].corpus
+    with pytest.raises(ValidationError, match="keep it to 2,000"):
+        claim_create(
+            annotator=alice,
+            article=thread["article"],
+            comment=thread["c1"],
+            start=0,
+            end=5,
+            quote="First",
+            claim_type=label(corpus, LabelKind.CLAIM_TYPE, "claim"),
+            stance=label(corpus, LabelKind.STANCE, "support"),
+            stance_target=label(corpus, LabelKind.STANCE_TARGET, "thesis"),
+            note="x" * (NOTE_MAX_LENGTH + 1),
+        )
+    assert not Claim.objects.exists()
