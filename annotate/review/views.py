@@ -10,7 +10,6 @@ reviewer sees at once what changed.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -35,7 +34,7 @@ from annotate.selectors.review import (
 )
 from annotate.selectors.schema import Schema, schema_get
 from annotate.selectors.workspace import ARTICLE_KEY, thread_comment_get
-from annotate.services import gold
+from annotate.services import claims, gold
 from annotate.workspace.forms import TARGET_CLAIM, ClaimForm, SpanForm
 from annotate.workspace.views import guidelines_html
 from threads.models import Article, Comment
@@ -242,7 +241,11 @@ def reply_accept(request: ReviewerRequest, article_id: int) -> HttpResponse:
         )
     except ValidationError as error:
         return _block_response(
-            request, article, comment, error=" ".join(_messages_of(error)), status=_status_for(error)
+            request,
+            article,
+            comment,
+            error=" ".join(_messages_of(error)),
+            status=_status_for(error),
         )
     return _block_response(request, article, comment)
 
@@ -263,7 +266,11 @@ def reply_majority(request: ReviewerRequest, article_id: int) -> HttpResponse:
         )
     except ValidationError as error:
         return _block_response(
-            request, article, comment, error=" ".join(_messages_of(error)), status=_status_for(error)
+            request,
+            article,
+            comment,
+            error=" ".join(_messages_of(error)),
+            status=_status_for(error),
         )
     return _block_response(request, article, comment)
 
@@ -348,7 +355,9 @@ def _gold_target_posted(request: ReviewerRequest, article: Article) -> list[Clai
     return list(Claim.objects.filter(pk=int(target[1:]), article=article, is_gold=True))
 
 
-def _full_choices(form: ClaimForm, article: Article, comment: Comment | None, schema: Schema) -> None:
+def _full_choices(
+    form: ClaimForm, article: Article, comment: Comment | None, schema: Schema
+) -> None:
     """Show a refused form again with every target it may choose."""
     full = ClaimForm(
         schema=schema,
@@ -379,7 +388,7 @@ def gold_new(request: ReviewerRequest, article_id: int) -> HttpResponse:
     )
     errors: list[str] = []
     try:
-        gold.span_check(
+        claims.span_check(
             text=article.body if comment is None else comment.text,
             start=span["start"],
             end=span["end"],
@@ -514,7 +523,9 @@ def gold_update(request: ReviewerRequest, article_id: int, claim_id: int) -> Htt
     claim = _gold_claim(article, claim_id)
     if claim is None:
         return _gone(
-            request, article, "This gold claim was deleted since the page showed it; nothing was saved."
+            request,
+            article,
+            "This gold claim was deleted since the page showed it; nothing was saved.",
         )
     schema = schema_get(corpus_id=article.corpus_id)
     form = ClaimForm(
@@ -571,5 +582,3 @@ def gold_delete(request: ReviewerRequest, article_id: int, claim_id: int) -> Htt
     except ValidationError as error:
         return _gone(request, article, " ".join(_messages_of(error)))
     return _block_response(request, article, claim.comment, close_editor=True)
-
-

@@ -21,7 +21,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from annotate.access import corpora_for, get_thread_for_reviewer
@@ -119,6 +119,18 @@ class ReviewHome:
     rows: list[HomeRow]
 
 
+def _count(assignments: Any) -> Coalesce:
+    """How many of ``assignments`` the outer article has, as a subquery (0 for none)."""
+    per_article = (
+        assignments.filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_article, output_field=IntegerField()), 0)
+
+
 def _review_queue(user: AbstractBaseUser) -> Any:
     """The threads of the corpora ``user`` reviews, in the order a reviewer should take them."""
     corpora = corpora_for(user, roles=(GrantRole.REVIEWER,))  # type: ignore[arg-type]
@@ -126,9 +138,11 @@ def _review_queue(user: AbstractBaseUser) -> Any:
         Article.objects.filter(corpus__in=corpora)
         .select_related("corpus")
         .only("id", "title", "external_id", "corpus__slug", "corpus__title")
+        # Counts as subqueries, not a GROUP BY: with server-side binding PostgreSQL cannot
+        # tell that the grouped COALESCE(status, $1) is the selected COALESCE(status, $2).
         .annotate(
-            assigned=Count("assignments"),
-            done=Count("assignments", filter=Q(assignments__status=AssignmentStatus.DONE)),
+            assigned=_count(Assignment.objects.all()),
+            done=_count(Assignment.objects.filter(status=AssignmentStatus.DONE)),
             review_status=Coalesce(F("review__status"), Value(ReviewStatus.UNREVIEWED)),
         )
         .annotate(
@@ -156,10 +170,10 @@ def review_home(*, user: AbstractBaseUser, page_number: Any = 1) -> ReviewHome:
     rows = [
         HomeRow(
             article=a,
-            assigned=a.assigned,  # type: ignore[attr-defined]
-            done=a.done,  # type: ignore[attr-defined]
-            status=a.review_status,  # type: ignore[attr-defined]
-            need=a.need,  # type: ignore[attr-defined]
+            assigned=a.assigned,
+            done=a.done,
+            status=a.review_status,
+            need=a.need,
         )
         for a in articles
     ]
@@ -203,7 +217,8 @@ def review_home(*, user: AbstractBaseUser, page_number: Any = 1) -> ReviewHome:
 
 def review_next(*, user: AbstractBaseUser) -> Article | None:
     """The first thread of the queue that is not reviewed yet, or None: one query."""
-    return _review_queue(user).filter(need__lt=NEED_REVIEWED).first()
+    article: Article | None = _review_queue(user).filter(need__lt=NEED_REVIEWED).first()
+    return article
 
 
 # --- The review page --------------------------------------------------------------------------

@@ -163,7 +163,7 @@ def _gold_on_span(*, article_id: int, comment_id: int | None, claim: Claim) -> C
     return (
         Claim.objects.filter(
             article_id=article_id,
-            comment_id=comment_id,
+            comment_id=comment_id,  # type: ignore[misc]  # None: the article body
             start=claim.start,
             end=claim.end,
             claim_type_id=claim.claim_type_id,
@@ -268,7 +268,7 @@ def _accept(*, reviewer: AbstractBaseUser, source: Claim, article: Article) -> A
         gold_target = (
             Claim.objects.filter(
                 article_id=article.pk,
-                comment_id=target.comment_id,
+                comment_id=target.comment_id,  # type: ignore[misc]  # None: the article body
                 start=target.start,
                 end=target.end,
                 claim_type_id=target.claim_type_id,
@@ -382,7 +382,10 @@ def gold_claims_accept_all(
             "annotator", "comment", "claim_type", "stance", "stance_target", "target_claim"
         )
         .filter(
-            article_id=article.pk, annotator_id=annotator_id, comment_id=comment_id, is_gold=False
+            article_id=article.pk,
+            annotator_id=annotator_id,
+            comment_id=comment_id,  # type: ignore[misc]  # None: the article body
+            is_gold=False,
         )
         .order_by("start", "end", "id")
     )
