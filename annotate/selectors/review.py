@@ -21,7 +21,18 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from annotate.access import corpora_for, get_thread_for_reviewer
@@ -36,7 +47,7 @@ from annotate.models import (
 )
 from annotate.selectors.schema import Schema, schema_get
 from annotate.selectors.workspace import ARTICLE_KEY, Segment, text_segments
-from annotate.services.gold import majority, reply_labels_fingerprint, version_of
+from annotate.services.gold import majority, reply_labels_fingerprint
 from threads.models import Article, Comment, Corpus
 
 PAGE_SIZE = 50
@@ -223,24 +234,90 @@ def review_next(*, user: AbstractBaseUser) -> Article | None:
 
 # --- The review page --------------------------------------------------------------------------
 
+# A claim as the page reads it: plain values, not a model instance (a 2,000-comment thread has
+# thousands of labels, and building a model and setting its relations costs more than the
+# database read; see bench/review_page.py).
+_CLAIM_COLUMNS = (
+    "id",
+    "annotator_id",
+    "comment_id",
+    "start",
+    "end",
+    "quote",
+    "claim_type_id",
+    "stance_id",
+    "stance_target_id",
+    "target_claim_id",
+    "note",
+    "is_gold",
+    "updated_at",
+    "source_id",
+)
+# An annotator's reply label is accepted as the value the page showed (its id is its version);
+# only a gold one's time is read: 6,000 times parsed cost more than the rest of the read.
+_REPLY_COLUMNS = ("id", "annotator_id", "comment_id", "label_id", "is_gold", "gold_at", "source_id")
+
+
+@dataclass(slots=True)
+class ClaimRow:
+    """A claim on the review page, with what the page shows of it."""
+
+    pk: int
+    annotator_id: int
+    comment_id: int | None
+    start: int
+    end: int
+    quote: str
+    claim_type_id: int
+    stance_id: int
+    stance_target_id: int | None
+    target_claim_id: int | None
+    note: str
+    is_gold: bool
+    updated_at: Any
+    source_id: int | None
+    annotator: str = ""  # username (gold: who settled it)
+    source: str = ""  # gold: the annotator it was accepted from, "" when drawn
+    stance: str = ""
+    claim_type: str = ""
+    target: str = ""  # "thesis", "parent", "→ #12"
+    seen: str = ""  # the version the page carries
+    dis: bool = False
+    in_gold: bool = False
+
+
+@dataclass(slots=True)
+class ReplyRow:
+    pk: int
+    annotator_id: int
+    comment_id: int
+    label_id: int
+    is_gold: bool
+    updated_at: Any  # gold only (None for an annotator's label)
+    source_id: int | None
+    label: str = ""
+    annotator: str = ""
+    source: str = ""
+    seen: str = ""
+
 
 @dataclass
 class Lane:
     """One annotator's claims on one text."""
 
-    annotator: AbstractBaseUser
-    claims: list[Claim]
+    annotator: Any  # the user
+    claims: list[ClaimRow]
 
     @property
     def seen(self) -> str:
         """The lane as the page shows it, for "accept all": "id=version;id=version"."""
-        return ";".join(f"{c.pk}={version_of(c)}" for c in self.claims)
+        return ";".join(f"{c.pk}={c.seen}" for c in self.claims)
 
 
 @dataclass
 class ReplyVote:
-    annotator: AbstractBaseUser
-    label: ReplyLabel | None
+    annotator: Any
+    label: ReplyRow | None
 
 
 @dataclass
@@ -249,13 +326,13 @@ class ReplyReview:
 
     votes: list[ReplyVote]
     majority_id: int | None
-    gold: ReplyLabel | None
+    gold: ReplyRow | None
     dis: bool
     seen: str  # the annotators' labels as the page shows them (for "accept majority")
 
     @property
     def seen_gold(self) -> str:
-        return version_of(self.gold)
+        return self.gold.seen if self.gold else ""
 
 
 @dataclass
@@ -266,7 +343,7 @@ class TextReview:
     comment: Comment | None
     text: str
     lanes: list[Lane]
-    gold: list[Claim]
+    gold: list[ClaimRow]
     reply: ReplyReview | None = None
     descendants: int = 0
     closes: int = 0
@@ -274,11 +351,11 @@ class TextReview:
 
     @property
     def segments(self) -> list[Segment]:
-        return text_segments(self.text, self.gold)
+        return text_segments(self.text, self.gold)  # type: ignore[arg-type]  # duck-typed
 
     @property
-    def gold_spans(self) -> set[tuple[int, int, int]]:
-        return {(c.start, c.end, c.claim_type_id) for c in self.gold}
+    def has_claims(self) -> bool:
+        return bool(self.gold) or any(lane.claims for lane in self.lanes)
 
 
 @dataclass
@@ -286,7 +363,7 @@ class ReviewThread:
     article: Article
     schema: Schema
     review: ThreadReview | None
-    annotators: list[AbstractBaseUser]
+    annotators: list[Any]
     article_text: TextReview
     items: list[TextReview] = field(default_factory=list)
 
@@ -298,39 +375,76 @@ class ReviewThread:
     def disagreements(self) -> int:
         return self.article_text.dis + sum(t.dis for t in self.items)
 
-    @property
-    def gold_count(self) -> int:
-        return len(self.article_text.gold) + sum(len(t.gold) for t in self.items)
 
-
-def _attach(claims: Iterable[Claim], schema: Schema, users: dict[int, Any]) -> None:
-    """Fill the claims' labels and people from values in hand: reading them costs no query."""
-    for claim in claims:
-        claim.claim_type = schema.by_id[claim.claim_type_id]
-        claim.stance = schema.by_id[claim.stance_id]
-        claim.stance_target = (
-            schema.by_id[claim.stance_target_id] if claim.stance_target_id else None
+def _claim_rows(claims: Any, schema: Schema, names: dict[int, str]) -> list[ClaimRow]:
+    names_of = {v.pk: v.name for v in schema.values}
+    rows = []
+    for values in claims.values_list(*_CLAIM_COLUMNS):
+        row = ClaimRow(*values)
+        row.annotator = names.get(row.annotator_id, "")
+        row.source = names.get(row.source_id, "") if row.source_id else ""
+        row.stance = names_of[row.stance_id]
+        row.claim_type = names_of[row.claim_type_id]
+        row.target = (
+            f"→ #{row.target_claim_id}"
+            if row.target_claim_id is not None
+            else names_of.get(row.stance_target_id or 0, "")
         )
-        claim.annotator = users[claim.annotator_id]
-        claim.source = users.get(claim.source_id) if claim.source_id else None
+        row.seen = row.updated_at.isoformat()
+        rows.append(row)
+    return rows
 
 
-def _users(ids: Iterable[int]) -> dict[int, Any]:
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    return {u.pk: u for u in get_user_model().objects.filter(pk__in=wanted).only("username")}
+def _reply_rows(labels: Any, schema: Schema, names: dict[int, str]) -> list[ReplyRow]:
+    names_of = {v.pk: v.name for v in schema.values}
+    rows = []
+    gold_at = Case(When(is_gold=True, then=F("updated_at")), output_field=DateTimeField())
+    for values in labels.annotate(gold_at=gold_at).values_list(*_REPLY_COLUMNS):
+        row = ReplyRow(*values)
+        row.label = names_of[row.label_id]
+        row.annotator = names.get(row.annotator_id, "")
+        row.source = names.get(row.source_id, "") if row.source_id else ""
+        row.seen = row.updated_at.isoformat() if row.is_gold else str(row.label_id)
+        rows.append(row)
+    return rows
 
 
-def _thread_annotators(article_id: int, claims: list[Claim], labels: list[ReplyLabel]) -> set[int]:
+def _thread_people(
+    article_id: int, claims: list[ClaimRow], labels: list[ReplyRow]
+) -> tuple[list[Any], dict[int, Any]]:
+    """The thread's annotators, sorted by name (those assigned to it, and anyone with an
+    annotator's label on it; gold is not an annotator), and every user the labels name, by id:
+    two queries (the assignments, the users)."""
     assigned = set(
         Assignment.objects.filter(article_id=article_id).values_list("annotator_id", flat=True)
     )
-    return (
+    who = (
         assigned
         | {c.annotator_id for c in claims if not c.is_gold}
         | {r.annotator_id for r in labels if not r.is_gold}
     )
+    wanted = (
+        who
+        | {c.annotator_id for c in claims}
+        | {c.source_id for c in claims if c.source_id}
+        | {r.annotator_id for r in labels}
+        | {r.source_id for r in labels if r.source_id}
+    )
+    users = (
+        {u.pk: u for u in get_user_model().objects.filter(pk__in=wanted).only("username")}
+        if wanted
+        else {}
+    )
+    return sorted((users[pk] for pk in who), key=lambda u: u.get_username()), users
+
+
+def _name(claims: list[ClaimRow], labels: list[ReplyRow], users: dict[int, Any]) -> None:
+    for claim in claims:
+        claim.annotator = users[claim.annotator_id].get_username()
+        claim.source = users[claim.source_id].get_username() if claim.source_id else ""
+    for label in labels:
+        label.annotator = users[label.annotator_id].get_username()
+        label.source = users[label.source_id].get_username() if label.source_id else ""
 
 
 def _build_text(
@@ -338,33 +452,34 @@ def _build_text(
     key: str,
     comment: Comment | None,
     text: str,
-    claims: list[Claim],
-    labels: list[ReplyLabel],
+    claims: list[ClaimRow],
+    labels: list[ReplyRow],
     annotators: list[Any],
-    by_id: dict[int, Claim],
+    by_id: dict[int, Any],
 ) -> TextReview:
     own = [c for c in claims if not c.is_gold]
     gold = [c for c in claims if c.is_gold]
-    dis = claim_disagreements(own, {u.pk for u in annotators}, by_id)
-    for claim in own:
-        claim.dis = claim.pk in dis  # type: ignore[attr-defined]
+    ids = {u.pk for u in annotators}
+    dis = claim_disagreements(own, ids, by_id)  # type: ignore[arg-type]  # duck-typed rows
     gold_spans = {(c.start, c.end, c.claim_type_id) for c in gold}
+    groups = set()
     for claim in own:
-        claim.in_gold = (claim.start, claim.end, claim.claim_type_id) in gold_spans  # type: ignore[attr-defined]
+        claim.dis = claim.pk in dis
+        claim.in_gold = (claim.start, claim.end, claim.claim_type_id) in gold_spans
+        if claim.dis:
+            groups.add((claim.start, claim.end, claim.claim_type_id))
     lanes = [Lane(u, [c for c in own if c.annotator_id == u.pk]) for u in annotators]
     review = TextReview(key=key, comment=comment, text=text, lanes=lanes, gold=gold)
-    groups = {(c.start, c.end, c.claim_type_id) for c in own if c.pk in dis}
     review.dis = len(groups)
     if comment is not None:
         by_annotator = {r.annotator_id: r for r in labels if not r.is_gold}
         votes = [ReplyVote(u, by_annotator.get(u.pk)) for u in annotators]
         given = {u.pk: r.label_id for u in annotators if (r := by_annotator.get(u.pk))}
-        gold_label = next((r for r in labels if r.is_gold), None)
-        reply_dis = reply_disagrees(given, {u.pk for u in annotators})
+        reply_dis = reply_disagrees(given, ids)
         review.reply = ReplyReview(
             votes=votes,
             majority_id=majority(list(given.values())),
-            gold=gold_label,
+            gold=next((r for r in labels if r.is_gold), None),
             dis=reply_dis,
             seen=reply_labels_fingerprint(
                 [(v.annotator.get_username(), v.label.label_id) for v in votes if v.label]
@@ -376,34 +491,24 @@ def _build_text(
 
 def review_thread_get(*, user: AbstractBaseUser, article_id: int) -> ReviewThread:
     """The thread as a reviewer settles it: every annotator's claims and reply labels and the
-    gold ones, per text, in display order. Eight queries whatever its size, or 404 when ``user``
+    gold ones, per text, in display order. Nine queries whatever its size, or 404 when ``user``
     does not review its corpus."""
     article = get_thread_for_reviewer(user, article_id)  # type: ignore[arg-type]
     comments = list(Comment.objects.filter(article=article).order_by("position"))
     for comment in comments:
         comment.article = article
     schema = schema_get(corpus_id=article.corpus_id)
-    claims = list(Claim.objects.filter(article=article).order_by("start", "end", "id"))
-    labels = list(ReplyLabel.objects.filter(article=article))
-    who = _thread_annotators(article.pk, claims, labels)
-    users = _users(
-        who
-        | {c.annotator_id for c in claims}
-        | {c.source_id or 0 for c in claims}
-        | {r.annotator_id for r in labels}
-        | {r.source_id or 0 for r in labels}
+    claims = _claim_rows(
+        Claim.objects.filter(article=article).order_by("start", "end", "id"), schema, {}
     )
-    _attach(claims, schema, users)
-    for label in labels:
-        label.label = schema.by_id[label.label_id]
-        label.annotator = users[label.annotator_id]
-        label.source = users.get(label.source_id) if label.source_id else None
+    labels = _reply_rows(ReplyLabel.objects.filter(article=article), schema, {})
+    annotators, users = _thread_people(article.pk, claims, labels)
+    _name(claims, labels, users)
     by_id = {c.pk: c for c in claims}
-    annotators = sorted((users[pk] for pk in who), key=lambda u: u.get_username())
-    claims_by: dict[int | None, list[Claim]] = defaultdict(list)
+    claims_by: dict[int | None, list[ClaimRow]] = defaultdict(list)
     for claim in claims:
         claims_by[claim.comment_id].append(claim)
-    labels_by: dict[int, list[ReplyLabel]] = defaultdict(list)
+    labels_by: dict[int, list[ReplyRow]] = defaultdict(list)
     for label in labels:
         labels_by[label.comment_id].append(label)
     review = ThreadReview.objects.filter(article=article).select_related("updated_by").first()
@@ -453,30 +558,23 @@ def review_thread_get(*, user: AbstractBaseUser, article_id: int) -> ReviewThrea
 
 
 def review_text_get(*, article: Article, comment: Comment | None, schema: Schema) -> TextReview:
-    """One text as the review page shows it, for the fragment a gold change returns: four
-    queries (its claims, the thread's annotators, the people, its reply labels)."""
-    claims = list(
-        Claim.objects.filter(article=article, comment=comment)
-        .select_related("target_claim")
-        .order_by("start", "end", "id")
+    """One text as the review page shows it, for the fragment a gold change returns: five
+    queries (its claims, their target claims, its reply labels, the assignments, the users)."""
+    claims = _claim_rows(
+        Claim.objects.filter(article=article, comment=comment).order_by("start", "end", "id"),
+        schema,
+        {},
     )
-    labels = list(ReplyLabel.objects.filter(comment=comment)) if comment is not None else []
-    who = _thread_annotators(article.pk, claims, labels)
-    users = _users(
-        who
-        | {c.annotator_id for c in claims}
-        | {c.source_id or 0 for c in claims}
-        | {r.annotator_id for r in labels}
-        | {r.source_id or 0 for r in labels}
+    target_ids = {c.target_claim_id for c in claims if c.target_claim_id} - {c.pk for c in claims}
+    targets = _claim_rows(Claim.objects.filter(pk__in=target_ids), schema, {}) if target_ids else []
+    labels = (
+        _reply_rows(ReplyLabel.objects.filter(comment=comment), schema, {})
+        if comment is not None
+        else []
     )
-    targets = {c.target_claim_id: c.target_claim for c in claims if c.target_claim is not None}
-    _attach(claims, schema, users)
-    for label in labels:
-        label.label = schema.by_id[label.label_id]
-        label.annotator = users[label.annotator_id]
-        label.source = users.get(label.source_id) if label.source_id else None
-    by_id: dict[int, Claim] = {**targets, **{c.pk: c for c in claims}}  # type: ignore[dict-item]
-    annotators = sorted((users[pk] for pk in who), key=lambda u: u.get_username())
+    annotators, users = _thread_people(article.pk, claims, labels)
+    _name(claims, labels, users)
+    by_id = {c.pk: c for c in (*targets, *claims)}
     return _build_text(
         key=ARTICLE_KEY if comment is None else str(comment.pk),
         comment=comment,

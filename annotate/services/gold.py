@@ -12,7 +12,8 @@ accepted from (null: drawn or chosen by the reviewer). Rules kept here:
   when X is not in gold yet, it falls back to the schema target naming where X was — ``thesis``
   for a claim in the article body, ``parent`` for one in a comment — and the result says so.
 - Stale writes are refused, never overwritten: every write carries the version the page saw
-  (``updated_at`` of the claim or label it acts on, as ISO text, "" for "there was none"); the
+  (``updated_at`` of the claim or gold label it acts on, as ISO text, "" for "there was none";
+  for an annotator's reply label, the label value it showed); the
   rows are locked (``select_for_update``) and compared, and a mismatch is a :class:`GoldConflict`
   saying what changed, by whom and when (read from the history).
 - The first gold change on an ``unreviewed`` thread moves it to ``in_review``; opening the
@@ -660,8 +661,11 @@ def _who_when_reply(comment: Comment) -> str:
 def gold_reply_label_accept(
     *, reviewer: AbstractBaseUser, reply_label_id: int, seen: str, seen_gold: str
 ) -> ReplyLabel:
-    """Make an annotator's reply label the comment's gold one, as the page showed both (``seen``:
-    the annotator's label's version; ``seen_gold``: the gold one's, "" when there was none)."""
+    """Make an annotator's reply label the comment's gold one, as the page showed both.
+
+    ``seen`` is the id of the label value the page showed for the annotator (what is accepted
+    is that value: a label changed and changed back is still what the reviewer saw);
+    ``seen_gold`` the gold label's version, "" when there was none."""
     source = (
         ReplyLabel.objects.select_for_update(of=("self",))
         .select_related("comment", "comment__article", "label", "annotator")
@@ -676,7 +680,7 @@ def gold_reply_label_accept(
         )
     comment = source.comment
     _reviewer_check(reviewer, comment.article)
-    if version_of(source) != seen:
+    if str(source.label_id) != seen:
         raise GoldConflict(
             f"{source.annotator.get_username()}'s reply label was changed to "
             f"“{source.label.name}” at {_when(source.updated_at)} since the page showed it; "

@@ -188,7 +188,7 @@ def test_it_refuses_accept_all_when_the_lane_changed(labelled, victor, alice):
 def test_it_accepts_a_reply_label_into_gold(labelled, victor, alice):
     label = labelled["a_reply"]
     reply = gold.gold_reply_label_accept(
-        reviewer=victor, reply_label_id=label.pk, seen=gold.version_of(label), seen_gold=""
+        reviewer=victor, reply_label_id=label.pk, seen=str(label.label_id), seen_gold=""
     )
     assert (reply.is_gold, reply.annotator_id, reply.source_id, reply.label_id) == (
         True,
@@ -202,7 +202,7 @@ def test_it_replaces_the_gold_reply_label_it_saw(labelled, victor, bob):
     first = gold.gold_reply_label_accept(
         reviewer=victor,
         reply_label_id=labelled["a_reply"].pk,
-        seen=gold.version_of(labelled["a_reply"]),
+        seen=str(labelled["a_reply"].label_id),
         seen_gold="",
     )
     reply_services.reply_label_set(
@@ -214,24 +214,38 @@ def test_it_replaces_the_gold_reply_label_it_saw(labelled, victor, bob):
     second = gold.gold_reply_label_accept(
         reviewer=victor,
         reply_label_id=b_reply.pk,
-        seen=gold.version_of(b_reply),
+        seen=str(b_reply.label_id),
         seen_gold=gold.version_of(first),
     )
     assert (second.pk, second.label.name, second.source_id) == (first.pk, "query", bob.pk)
+
+
+def test_it_refuses_a_reply_accept_of_a_label_changed_since(labelled, victor, alice):
+    seen = str(labelled["a_reply"].label_id)
+    reply_services.reply_label_set(
+        annotator=alice,
+        comment=labelled["c1"],
+        label=labelled["value"](LabelKind.REPLY_LABEL, "query"),
+    )
+    with pytest.raises(gold.GoldConflict, match="alice's reply label was changed to “query”"):
+        gold.gold_reply_label_accept(
+            reviewer=victor, reply_label_id=labelled["a_reply"].pk, seen=seen, seen_gold=""
+        )
+    assert not ReplyLabel.objects.filter(is_gold=True).exists()
 
 
 def test_it_refuses_a_reply_accept_when_the_gold_label_changed(labelled, victor):
     gold.gold_reply_label_accept(
         reviewer=victor,
         reply_label_id=labelled["a_reply"].pk,
-        seen=gold.version_of(labelled["a_reply"]),
+        seen=str(labelled["a_reply"].label_id),
         seen_gold="",
     )
     with pytest.raises(gold.GoldConflict, match="set to “deny” by victor"):
         gold.gold_reply_label_accept(
             reviewer=victor,
             reply_label_id=labelled["b_reply"].pk,
-            seen=gold.version_of(labelled["b_reply"]),
+            seen=str(labelled["b_reply"].label_id),
             seen_gold="",
         )
 

@@ -45,7 +45,7 @@ def settled(labelled, victor):
     gold.gold_reply_label_accept(
         reviewer=victor,
         reply_label_id=labelled["b_reply2"].pk,
-        seen=gold.version_of(labelled["b_reply2"]),
+        seen=str(labelled["b_reply2"].label_id),
         seen_gold="",
     )
     return {**labelled, "accepted": accepted, "drawn": drawn}

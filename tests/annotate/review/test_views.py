@@ -104,7 +104,14 @@ def test_it_counts_the_disagreements_of_the_thread(as_victor, labelled):
 def test_it_marks_the_majority_reply_label(as_victor, labelled):
     content = as_victor.get(_page(labelled["article"])).content.decode()
     deny = labelled["a_reply"].label_id
-    assert f'<b class="rlp v{deny} maj">deny <span title="the majority">★</span></b>' in content
+    assert f'<b class="rlp maj v{deny}">deny <span title="the majority">★</span></b>' in content
+
+
+def test_it_shows_each_annotators_reply_label_where_they_differ(as_victor, labelled):
+    content = as_victor.get(_page(labelled["article"])).content.decode()
+    row = content[content.index(f'id="tb-{labelled["c2"].pk}"') :]
+    query = labelled["b_reply2"].label_id
+    assert f'<b class="rlp v{query} maj">query <span title="the majority">★</span></b>' in row
 
 
 def test_it_escapes_the_texts_it_shows(as_victor, labelled):
@@ -243,7 +250,7 @@ def test_it_accepts_a_reply_label(as_victor, labelled):
     label = labelled["b_reply2"]
     response = as_victor.post(
         _url("review-reply-accept", labelled["article"]),
-        {"label": label.pk, "seen": gold.version_of(label), "seen_gold": ""},
+        {"label": label.pk, "seen": str(label.label_id), "seen_gold": ""},
         **HTMX,
     )
     assert response.status_code == 200
