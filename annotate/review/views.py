@@ -25,6 +25,7 @@ from django_htmx.middleware import HtmxDetails
 
 from annotate.access import get_thread_for_reviewer
 from annotate.models import Claim, ReplyLabel, ReviewStatus, ThreadReview
+from annotate.selectors.assignments import COMMENT_FIELDS
 from annotate.selectors.review import (
     gold_target_choices,
     review_home,
@@ -176,9 +177,18 @@ def claim_accept(request: ReviewerRequest, article_id: int) -> HttpResponse:
     if not _is_id(claim_id):
         return HttpResponseBadRequest("Accepting needs a claim.")
     # The text to show again: the claim's, or (when it is gone) the one the page names.
-    place = Claim.objects.filter(pk=int(claim_id), article=article).values("comment_id").first()
-    key = str(place["comment_id"] or ARTICLE_KEY) if place else request.POST.get("text", "")
-    comment = _comment_for_key(article, key)
+    place = (
+        Claim.objects.filter(pk=int(claim_id), article=article)
+        .select_related("comment")
+        .only("comment", *(f"comment__{f}" for f in COMMENT_FIELDS))
+        .first()
+    )
+    if place is not None:
+        comment = place.comment
+        if comment is not None:
+            comment.article = article
+    else:
+        comment = _comment_for_key(article, request.POST.get("text", ""))
     try:
         accepted = gold.gold_claim_accept(reviewer=request.user, claim_id=int(claim_id), seen=seen)
     except ValidationError as error:

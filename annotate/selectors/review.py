@@ -25,6 +25,7 @@ from django.db.models import (
     Case,
     Count,
     DateTimeField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -414,26 +415,25 @@ def _thread_people(
 ) -> tuple[list[Any], dict[int, Any]]:
     """The thread's annotators, sorted by name (those assigned to it, and anyone with an
     annotator's label on it; gold is not an annotator), and every user the labels name, by id:
-    two queries (the assignments, the users)."""
-    assigned = set(
-        Assignment.objects.filter(article_id=article_id).values_list("annotator_id", flat=True)
-    )
-    who = (
-        assigned
-        | {c.annotator_id for c in claims if not c.is_gold}
-        | {r.annotator_id for r in labels if not r.is_gold}
-    )
-    wanted = (
-        who
-        | {c.annotator_id for c in claims}
+    one query (the users, each marked whether assigned)."""
+    named = (
+        {c.annotator_id for c in claims}
         | {c.source_id for c in claims if c.source_id}
         | {r.annotator_id for r in labels}
         | {r.source_id for r in labels if r.source_id}
     )
-    users = (
-        {u.pk: u for u in get_user_model().objects.filter(pk__in=wanted).only("username")}
-        if wanted
-        else {}
+    assigned = Assignment.objects.filter(article_id=article_id, annotator=OuterRef("pk"))
+    people = (
+        get_user_model()
+        .objects.filter(Q(pk__in=named) | Q(Exists(assigned)))
+        .annotate(assigned=Exists(assigned))
+        .only("username")
+    )
+    users = {u.pk: u for u in people}
+    who = (
+        {pk for pk, u in users.items() if u.assigned}
+        | {c.annotator_id for c in claims if not c.is_gold}
+        | {r.annotator_id for r in labels if not r.is_gold}
     )
     return sorted((users[pk] for pk in who), key=lambda u: u.get_username()), users
 

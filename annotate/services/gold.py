@@ -291,7 +291,7 @@ def _accept(*, reviewer: AbstractBaseUser, source: Claim, article: Article) -> A
         annotator_id=reviewer.pk,
         source_id=source.annotator_id,
         article=article,
-        comment=source.comment,
+        comment_id=source.comment_id,
         start=source.start,
         end=source.end,
         quote=source.quote,
@@ -319,14 +319,7 @@ def _source_for_accept(*, claim_id: int) -> Claim | None:
     return (
         Claim.objects.select_for_update(of=("self",))
         .select_related(
-            "article",
-            "article__corpus",
-            "annotator",
-            "comment",
-            "claim_type",
-            "stance",
-            "stance_target",
-            "target_claim",
+            "article", "annotator", "claim_type", "stance", "stance_target", "target_claim"
         )
         .filter(pk=claim_id, is_gold=False)
         .first()
