@@ -491,7 +491,7 @@ def _build_text(
 
 def review_thread_get(*, user: AbstractBaseUser, article_id: int) -> ReviewThread:
     """The thread as a reviewer settles it: every annotator's claims and reply labels and the
-    gold ones, per text, in display order. Nine queries whatever its size, or 404 when ``user``
+    gold ones, per text, in display order. Seven queries whatever its size, or 404 when ``user``
     does not review its corpus."""
     article = get_thread_for_reviewer(user, article_id)  # type: ignore[arg-type]
     comments = list(Comment.objects.filter(article=article).order_by("position"))
@@ -558,8 +558,9 @@ def review_thread_get(*, user: AbstractBaseUser, article_id: int) -> ReviewThrea
 
 
 def review_text_get(*, article: Article, comment: Comment | None, schema: Schema) -> TextReview:
-    """One text as the review page shows it, for the fragment a gold change returns: five
-    queries (its claims, their target claims, its reply labels, the assignments, the users)."""
+    """One text as the review page shows it, for the fragment a gold change returns: three
+    queries (its claims, its reply labels, the people), four when its claims target claims in
+    other texts."""
     claims = _claim_rows(
         Claim.objects.filter(article=article, comment=comment).order_by("start", "end", "id"),
         schema,
