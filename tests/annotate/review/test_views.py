@@ -473,3 +473,18 @@ def test_it_pages_the_queue_by_fifty(as_victor, corpus):
     ArticleFactory.create_batch(51, corpus=corpus)
     response = as_victor.get(reverse("annotate:review-home"), {"page": 2})
     assert response.content.count(b'<tr id="review-') == 1
+
+
+@pytest.mark.parametrize("comments", [3, 30])
+def test_it_accepts_a_claim_in_constant_queries(
+    as_victor, corpus, alice, bob, comments, django_assert_max_num_queries
+):
+    article = _big_thread(corpus, [alice, bob], comments)
+    claim = Claim.objects.filter(article=article, annotator=alice).last()
+    with django_assert_max_num_queries(20):
+        response = as_victor.post(
+            _url("review-accept", article),
+            {"claim": claim.pk, "seen": gold.version_of(claim)},
+            **HTMX,
+        )
+    assert response.status_code == 200
