@@ -149,3 +149,11 @@ def test_it_draws_a_gold_claim_by_selecting_text(page: Page, disputed):
     expect(page.locator(f"#tb-{first.pk} .gold-lane a.chip")).to_contain_text(
         "reviewer · settled by victor"
     )
+
+
+def test_it_accepts_the_claim_at_the_current_disagreement_with_a(page: Page, disputed):
+    sign_in(page, "victor")
+    page.goto(f"/review/threads/{disputed['article'].pk}/")
+    page.keyboard.press("n")
+    page.keyboard.press("a")
+    expect(page.locator("#tb-a .gold-lane a.chip")).to_contain_text("accepted from alice")
