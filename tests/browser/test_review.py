@@ -70,6 +70,8 @@ def test_it_settles_a_disputed_thread_into_gold_the_api_then_serves(page: Page, 
     sign_in(page, "victor")
     page.goto("/review/")
     page.get_by_role("link", name="Do sanctions work?").click()
+    # Loaded, deferred scripts run: the keys below need review.js listening.
+    page.wait_for_url(f"**/review/threads/{article.pk}/", wait_until="load")
     expect(page.locator("#review-status-value")).to_have_text("unreviewed")
 
     # n: the first disagreement, alice's claim on the span bob gave another stance.
