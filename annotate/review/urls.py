@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from annotate.review import views
+from annotate.review import gold_form, views
 
 urlpatterns = [
     path("review/", views.home, name="review-home"),
@@ -25,21 +25,21 @@ urlpatterns = [
         name="review-reply-majority",
     ),
     path("review/threads/<int:article_id>/status/", views.status, name="review-status"),
-    path("review/threads/<int:article_id>/gold/new/", views.gold_new, name="review-gold-new"),
-    path("review/threads/<int:article_id>/gold/", views.gold_create, name="review-gold-create"),
+    path("review/threads/<int:article_id>/gold/new/", gold_form.gold_new, name="review-gold-new"),
+    path("review/threads/<int:article_id>/gold/", gold_form.gold_create, name="review-gold-create"),
     path(
         "review/threads/<int:article_id>/gold/<int:claim_id>/",
-        views.gold_edit,
+        gold_form.gold_edit,
         name="review-gold-edit",
     ),
     path(
         "review/threads/<int:article_id>/gold/<int:claim_id>/update/",
-        views.gold_update,
+        gold_form.gold_update,
         name="review-gold-update",
     ),
     path(
         "review/threads/<int:article_id>/gold/<int:claim_id>/delete/",
-        views.gold_delete,
+        gold_form.gold_delete,
         name="review-gold-delete",
     ),
 ]

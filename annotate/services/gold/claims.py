@@ -1,35 +1,9 @@
-"""Gold: a reviewer settles a thread's annotators' labels into one version (DESIGN.md "Gold").
-
-A gold claim or reply label is a ``Claim`` / ``ReplyLabel`` with ``is_gold``; ``annotator`` is
-the reviewer who settled it last (``settled_by`` in exports) and ``source`` the annotator it was
-accepted from (null: drawn or chosen by the reviewer). Rules kept here:
-
-- Only a reviewer of the thread's corpus (or an admin) settles gold.
-- One gold claim per span and claim type of a text: accepting a span already in gold is refused
-  (edit the gold claim instead), so two reviewers never make two golds of the same claim.
-- A gold claim's target claim is a gold claim. An accepted claim whose target was the
-  annotator's claim X targets the gold claim on X's span (preferably the one accepted from X);
-  when X is not in gold yet, it falls back to the schema target naming where X was — ``thesis``
-  for a claim in the article body, ``parent`` for one in a comment — and the result says so.
-- Stale writes are refused, never overwritten: every write carries the version the page saw
-  (``updated_at`` of the claim or gold label it acts on, as ISO text, "" for "there was none";
-  for an annotator's reply label, the label value it showed); the
-  rows are locked (``select_for_update``) and compared, and a mismatch is a :class:`GoldConflict`
-  saying what changed, by whom and when (read from the history).
-- The first gold change on an ``unreviewed`` thread moves it to ``in_review``; opening the
-  review page changes nothing (a GET never writes). "Mark reviewed" is
-  :func:`review_status_set`.
-
-Every gold change is recorded in the history. Gold is not an annotator, so these services do
-not forget the thread's agreement figures.
-"""
+"""Gold claims: accept an annotator's claim (or all of one annotator's on a text), draw one,
+edit or delete one (the rules are in ``annotate.services.gold``)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -38,125 +12,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotate import rules
-from annotate.access import reviews_corpus
 from annotate.models import (
-    AnnotationEvent,
     Claim,
     EventAction,
     LabelKind,
     LabelValue,
-    ReplyLabel,
-    ReviewStatus,
-    ThreadReview,
 )
 from annotate.services.claims import span_check
 from annotate.services.corpora import label_value_check
-from annotate.services.history import history_record
+from annotate.services.gold.common import (
+    GoldConflict,
+    _claim_snapshot,
+    _last_event,
+    _record,
+    _review_touch,
+    _reviewer_check,
+    _when,
+    _who_when,
+    version_of,
+)
 from threads.models import Article, Comment
-
-
-class GoldConflict(ValidationError):
-    """A stale write: what the page showed has changed (the message says what, who and when)."""
-
-
-def version_of(row: Claim | ReplyLabel | None) -> str:
-    """The version a page carries for a row: its ``updated_at`` as ISO text ("" for none)."""
-    return "" if row is None else row.updated_at.isoformat()
-
-
-def _when(moment: datetime) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M:%S}"
-
-
-def _last_event(object_type: str, object_id: int) -> AnnotationEvent | None:
-    return (
-        AnnotationEvent.objects.filter(object_type=object_type, object_id=object_id)
-        .select_related("actor")
-        .order_by("-created_at", "-id")
-        .first()
-    )
-
-
-def _who_when(object_type: str, object_id: int) -> str:
-    """ "alice at 2026-12-03 10:02:03", from the history (or "someone" when it has nothing)."""
-    event = _last_event(object_type, object_id)
-    if event is None:
-        return "someone"
-    return f"{event.actor.get_username()} at {_when(event.created_at)}"
-
-
-def _reviewer_check(reviewer: AbstractBaseUser, article: Article) -> None:
-    if not reviews_corpus(reviewer, article.corpus_id):  # type: ignore[arg-type]
-        raise ValidationError(
-            "This thread is not in a corpus you review, so you cannot settle its gold; "
-            "nothing was changed."
-        )
-
-
-def _review_touch(*, reviewer: AbstractBaseUser, article_id: int) -> None:
-    """The first gold change on an unreviewed thread puts it in review."""
-    review, created = ThreadReview.objects.get_or_create(
-        article_id=article_id,
-        defaults={"status": ReviewStatus.IN_REVIEW, "updated_by_id": reviewer.pk},
-    )
-    if not created and review.status == ReviewStatus.UNREVIEWED:
-        review.status = ReviewStatus.IN_REVIEW
-        review.updated_by_id = reviewer.pk
-        review.save(update_fields=["status", "updated_by", "updated_at"])
-
-
-def _claim_snapshot(claim: Claim) -> dict[str, Any]:
-    """What the history keeps of a gold claim (as ``services.claims`` does, plus its source)."""
-    return {
-        "id": claim.pk,
-        "annotator_id": claim.annotator_id,
-        "source_id": claim.source_id,
-        "article_id": claim.article_id,
-        "comment_id": claim.comment_id,
-        "start": claim.start,
-        "end": claim.end,
-        "quote": claim.quote,
-        "claim_type": claim.claim_type.name,
-        "claim_type_id": claim.claim_type_id,
-        "stance": claim.stance.name,
-        "stance_id": claim.stance_id,
-        "stance_target": claim.stance_target.name if claim.stance_target else None,
-        "stance_target_id": claim.stance_target_id,
-        "target_claim_id": claim.target_claim_id,
-        "note": claim.note,
-        "is_gold": claim.is_gold,
-        "created_at": claim.created_at.isoformat(),
-        "updated_at": claim.updated_at.isoformat(),
-    }
-
-
-def _reply_label_snapshot(reply_label: ReplyLabel) -> dict[str, Any]:
-    return {
-        "id": reply_label.pk,
-        "annotator_id": reply_label.annotator_id,
-        "source_id": reply_label.source_id,
-        "article_id": reply_label.article_id,
-        "comment_id": reply_label.comment_id,
-        "label": reply_label.label.name,
-        "label_id": reply_label.label_id,
-        "is_gold": reply_label.is_gold,
-        "created_at": reply_label.created_at.isoformat(),
-        "updated_at": reply_label.updated_at.isoformat(),
-    }
-
-
-def _record(
-    *, actor: AbstractBaseUser, action: str, row: Claim | ReplyLabel, before: Any, after: Any
-) -> None:
-    history_record(
-        actor=actor,
-        action=action,
-        object_type="claim" if isinstance(row, Claim) else "reply_label",
-        object_id=row.pk,
-        article_id=row.article_id,
-        before=before,
-        after=after,
-    )
 
 
 def _gold_on_span(*, article_id: int, comment_id: int | None, claim: Claim) -> Claim | None:
@@ -573,183 +448,3 @@ def gold_claim_delete(*, reviewer: AbstractBaseUser, claim_id: int, seen: str) -
     current.pk = pk
     _record(actor=reviewer, action=EventAction.DELETE, row=current, before=before, after=None)
     return current
-
-
-def _gold_reply_set(
-    *,
-    reviewer: AbstractBaseUser,
-    comment: Comment,
-    label: LabelValue,
-    source_id: int | None,
-    seen_gold: str,
-) -> ReplyLabel:
-    existing = (
-        ReplyLabel.objects.select_for_update(of=("self",))
-        .select_related("label", "annotator")
-        .filter(comment=comment, is_gold=True)
-        .first()
-    )
-    if version_of(existing) != seen_gold:
-        if existing is None:
-            raise GoldConflict(
-                f"The gold reply label was removed by {_who_when_reply(comment)} since the page "
-                "showed it; nothing was changed. Look at it again."
-            )
-        raise GoldConflict(
-            f"The gold reply label was set to “{existing.label.name}” by "
-            f"{existing.annotator.get_username()} at {_when(existing.updated_at)} since the page "
-            "showed it; nothing was changed. Look at it again."
-        )
-    now = timezone.now()
-    if existing is None:
-        gold = ReplyLabel.objects.create(
-            annotator_id=reviewer.pk,
-            source_id=source_id,
-            article_id=comment.article_id,
-            comment=comment,
-            label=label,
-            is_gold=True,
-            created_at=now,
-            updated_at=now,
-        )
-        _record(
-            actor=reviewer,
-            action=EventAction.CREATE,
-            row=gold,
-            before=None,
-            after=_reply_label_snapshot(gold),
-        )
-    else:
-        before = _reply_label_snapshot(existing)
-        existing.label, existing.source_id, existing.annotator_id = label, source_id, reviewer.pk
-        existing.updated_at = now
-        existing.save(update_fields=["label", "source", "annotator", "updated_at"])
-        gold = existing
-        _record(
-            actor=reviewer,
-            action=EventAction.UPDATE,
-            row=gold,
-            before=before,
-            after=_reply_label_snapshot(gold),
-        )
-    _review_touch(reviewer=reviewer, article_id=comment.article_id)
-    return gold
-
-
-def _who_when_reply(comment: Comment) -> str:
-    event = (
-        AnnotationEvent.objects.filter(
-            object_type="reply_label", article_id=comment.article_id, action=EventAction.DELETE
-        )
-        .select_related("actor")
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    if event is None:
-        return "someone"
-    return f"{event.actor.get_username()} at {_when(event.created_at)}"
-
-
-@transaction.atomic
-def gold_reply_label_accept(
-    *, reviewer: AbstractBaseUser, reply_label_id: int, seen: str, seen_gold: str
-) -> ReplyLabel:
-    """Make an annotator's reply label the comment's gold one, as the page showed both.
-
-    ``seen`` is the id of the label value the page showed for the annotator (what is accepted
-    is that value: a label changed and changed back is still what the reviewer saw);
-    ``seen_gold`` the gold label's version, "" when there was none."""
-    source = (
-        ReplyLabel.objects.select_for_update(of=("self",))
-        .select_related("comment", "comment__article", "label", "annotator")
-        .filter(pk=reply_label_id, is_gold=False)
-        .first()
-    )
-    if source is None:
-        gone = _last_event("reply_label", reply_label_id)
-        by = f" by {gone.actor.get_username()} at {_when(gone.created_at)}" if gone else ""
-        raise GoldConflict(
-            f"This reply label was removed{by} since the page showed it; nothing was accepted."
-        )
-    comment = source.comment
-    _reviewer_check(reviewer, comment.article)
-    if str(source.label_id) != seen:
-        raise GoldConflict(
-            f"{source.annotator.get_username()}'s reply label was changed to "
-            f"“{source.label.name}” at {_when(source.updated_at)} since the page showed it; "
-            "nothing was accepted. Look at it again."
-        )
-    return _gold_reply_set(
-        reviewer=reviewer,
-        comment=comment,
-        label=source.label,
-        source_id=source.annotator_id,
-        seen_gold=seen_gold,
-    )
-
-
-def reply_labels_fingerprint(labels: list[tuple[str, int]]) -> str:
-    """The annotators' reply labels on a comment as a page carries them: "alice=3,bob=4"."""
-    return ",".join(f"{name}={label_id}" for name, label_id in sorted(labels))
-
-
-def majority(label_ids: list[int]) -> int | None:
-    """The label given more often than any other, or None (no labels, or a tie at the top)."""
-    counts = Counter(label_ids).most_common()
-    if not counts or (len(counts) > 1 and counts[0][1] == counts[1][1]):
-        return None
-    return counts[0][0]
-
-
-@transaction.atomic
-def gold_reply_label_majority(
-    *, reviewer: AbstractBaseUser, comment: Comment, seen: str, seen_gold: str
-) -> ReplyLabel:
-    """Make the annotators' majority reply label the comment's gold one.
-
-    ``seen`` is their labels as the page showed them (:func:`reply_labels_fingerprint`). The
-    source is the first annotator (by username) who gave the majority label. Refused when the
-    labels changed since, or when there is no majority (a tie).
-    """
-    article = comment.article
-    _reviewer_check(reviewer, article)
-    rows = list(
-        ReplyLabel.objects.select_for_update(of=("self",))
-        .select_related("annotator", "label")
-        .filter(comment=comment, is_gold=False)
-    )
-    pairs = [(r.annotator.get_username(), r.label_id) for r in rows]
-    if reply_labels_fingerprint(pairs) != seen:
-        now = ", ".join(f"{r.annotator.get_username()} {r.label.name}" for r in rows) or "none"
-        raise GoldConflict(
-            f"The annotators' reply labels on this comment changed since the page showed them "
-            f"(now: {now}); nothing was accepted. Look at them again."
-        )
-    winner = majority([r.label_id for r in rows])
-    if winner is None:
-        given = ", ".join(f"{r.annotator.get_username()} {r.label.name}" for r in rows) or "none"
-        raise ValidationError(
-            f"There is no majority reply label on this comment ({given}); accept one of them."
-        )
-    first = min((r for r in rows if r.label_id == winner), key=lambda r: r.annotator.get_username())
-    return _gold_reply_set(
-        reviewer=reviewer,
-        comment=comment,
-        label=first.label,
-        source_id=first.annotator_id,
-        seen_gold=seen_gold,
-    )
-
-
-@transaction.atomic
-def review_status_set(*, reviewer: AbstractBaseUser, article: Article, status: str) -> ThreadReview:
-    """Set the thread's review status (``unreviewed``, ``in_review``, ``reviewed``)."""
-    _reviewer_check(reviewer, article)
-    if status not in ReviewStatus.values:
-        raise ValidationError(
-            f"No review status named {status!r}. Valid: {', '.join(ReviewStatus.values)}."
-        )
-    review, _ = ThreadReview.objects.update_or_create(
-        article_id=article.pk, defaults={"status": status, "updated_by_id": reviewer.pk}
-    )
-    return review
