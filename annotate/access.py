@@ -176,3 +176,28 @@ def get_corpus_for_reader(user: AnyUser, slug: str) -> Corpus:
     if corpus is None:
         raise Http404("No corpus with this slug among those you can read.")
     return corpus
+
+
+def reviews_corpus(user: AnyUser, corpus_id: int) -> bool:
+    """Whether ``user`` settles gold on the corpus: a reviewer grant on it, or an admin."""
+    if is_admin(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    return CorpusGrant.objects.filter(
+        user=user, corpus_id=corpus_id, role=GrantRole.REVIEWER
+    ).exists()
+
+
+def get_thread_for_reviewer(user: AnyUser, article_id: int) -> Article:
+    """The article with its corpus loaded, if ``user`` reviews its corpus (admins: any), or 404.
+
+    One query. Annotators, researchers and outsiders get the same 404 as a missing thread.
+    """
+    articles = Article.objects.select_related("corpus").filter(pk=article_id)
+    if not is_admin(user):
+        articles = articles.filter(corpus__in=corpora_for(user, roles=(GrantRole.REVIEWER,)))
+    article = articles.first()
+    if article is None:
+        raise Http404("No such thread among the corpora you review.")
+    return article

@@ -2,6 +2,7 @@
 
 from annotate.progress import urls as progress_urls
 from annotate.reports import urls as report_urls
+from annotate.review import urls as review_urls
 from annotate.workspace import urls as workspace_urls
 
 app_name = "annotate"
@@ -10,4 +11,5 @@ urlpatterns = [
     *workspace_urls.urlpatterns,
     *progress_urls.urlpatterns,
     *report_urls.urlpatterns,
+    *review_urls.urlpatterns,
 ]

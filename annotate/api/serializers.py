@@ -163,6 +163,17 @@ class ClaimSerializer(serializers.Serializer[Mapping[str, Any]]):
     stance_target = serializers.SerializerMethodField()
     note = serializers.CharField(read_only=True)
     gold = serializers.BooleanField(read_only=True)
+    settled_by = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="Gold only: the reviewer who settled it (null for an annotator's own).",
+    )
+    source = serializers.CharField(  # type: ignore[assignment]  # a field, as ``label`` is
+        read_only=True,
+        allow_null=True,
+        help_text="Gold only: the annotator it was accepted from (null: drawn by the reviewer, "
+        "or not gold).",
+    )
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
@@ -186,6 +197,8 @@ class ClaimSerializer(serializers.Serializer[Mapping[str, Any]]):
             "stance_target": _stance_target(row, names),
             "note": row["note"],
             "gold": row["is_gold"],
+            "settled_by": row["annotator_username"] if row["is_gold"] else None,
+            "source": row["source_username"],
             "created_at": _iso(row["created_at"]),
             "updated_at": _iso(row["updated_at"]),
         }
@@ -207,6 +220,17 @@ class ReplyLabelSerializer(serializers.Serializer[Mapping[str, Any]]):
     annotator = serializers.CharField(read_only=True, help_text="The annotator's username.")
     label = serializers.CharField(read_only=True)  # type: ignore[assignment]
     gold = serializers.BooleanField(read_only=True)
+    settled_by = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="Gold only: the reviewer who settled it (null for an annotator's own).",
+    )
+    source = serializers.CharField(  # type: ignore[assignment]  # a field, as ``label`` is
+        read_only=True,
+        allow_null=True,
+        help_text="Gold only: the annotator it was accepted from (null: drawn by the reviewer, "
+        "or not gold).",
+    )
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
@@ -219,6 +243,8 @@ class ReplyLabelSerializer(serializers.Serializer[Mapping[str, Any]]):
             "annotator": row["annotator_username"],
             "label": self.context["label_names"][row["label_id"]],
             "gold": row["is_gold"],
+            "settled_by": row["annotator_username"] if row["is_gold"] else None,
+            "source": row["source_username"],
             "created_at": _iso(row["created_at"]),
             "updated_at": _iso(row["updated_at"]),
         }

@@ -128,8 +128,33 @@ CLAIM_EXAMPLE = OpenApiExample(
         "stance_target": {"claim": 5},
         "note": "",
         "gold": False,
+        "settled_by": None,
+        "source": None,
         "created_at": "2026-11-20T10:01:02.123456Z",
         "updated_at": "2026-11-20T10:01:02.123456Z",
+    },
+)
+GOLD_CLAIM_EXAMPLE = OpenApiExample(
+    "A gold claim, accepted from alice by victor",
+    response_only=True,
+    value={
+        "id": 19,
+        "thread": 42,
+        "comment_id": 311,
+        "comment_external_id": "c12",
+        "annotator": "victor",
+        "start": 0,
+        "end": 28,
+        "text": "Sanctions never change minds",
+        "claim_type": "claim",
+        "stance": "oppose",
+        "stance_target": "parent",
+        "note": "",
+        "gold": True,
+        "settled_by": "victor",
+        "source": "alice",
+        "created_at": "2026-11-21T09:00:00.000000Z",
+        "updated_at": "2026-11-21T09:02:10.500000Z",
     },
 )
 REPLY_LABEL_EXAMPLE = OpenApiExample(
@@ -143,8 +168,27 @@ REPLY_LABEL_EXAMPLE = OpenApiExample(
         "annotator": "alice",
         "label": "deny",
         "gold": False,
+        "settled_by": None,
+        "source": None,
         "created_at": "2026-11-20T10:01:02.123456Z",
         "updated_at": "2026-11-20T10:01:02.123456Z",
+    },
+)
+GOLD_REPLY_LABEL_EXAMPLE = OpenApiExample(
+    "A gold reply label, the majority, accepted from alice by victor",
+    response_only=True,
+    value={
+        "id": 8,
+        "thread": 42,
+        "comment_id": 311,
+        "comment_external_id": "c12",
+        "annotator": "victor",
+        "label": "deny",
+        "gold": True,
+        "settled_by": "victor",
+        "source": "alice",
+        "created_at": "2026-11-21T09:03:00.000000Z",
+        "updated_at": "2026-11-21T09:03:00.000000Z",
     },
 )
 THREAD_EXAMPLE = OpenApiExample(
@@ -283,7 +327,7 @@ LIST_DESCRIPTION = (
         summary="Claims, filtered and paginated",
         description=LIST_DESCRIPTION.format(what="claim"),
         responses={200: ClaimSerializer(many=True), **BAD_REQUEST, **ERRORS},
-        examples=[CLAIM_EXAMPLE],
+        examples=[CLAIM_EXAMPLE, GOLD_CLAIM_EXAMPLE],
     )
 )
 # The two label lists read rows of values (see annotate.selectors.api), not model
@@ -306,7 +350,7 @@ class ClaimListApi(ApiMixin, generics.ListAPIView[Any]):
         summary="Reply labels, filtered and paginated",
         description=LIST_DESCRIPTION.format(what="reply label"),
         responses={200: ReplyLabelSerializer(many=True), **BAD_REQUEST, **ERRORS},
-        examples=[REPLY_LABEL_EXAMPLE],
+        examples=[REPLY_LABEL_EXAMPLE, GOLD_REPLY_LABEL_EXAMPLE],
     )
 )
 class ReplyLabelListApi(ApiMixin, generics.ListAPIView[Any]):

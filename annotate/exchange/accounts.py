@@ -31,6 +31,9 @@ class AnnotatorAccounts:
         User = get_user_model()
         wanted = {c.annotator for t in threads for c in t.claims}
         wanted.update(lbl.annotator for t in threads for lbl in t.reply_labels)
+        # Gold labels name the annotator they were accepted from, too.
+        wanted.update(c.source for t in threads for c in t.claims if c.source)
+        wanted.update(lbl.source for t in threads for lbl in t.reply_labels if lbl.source)
         missing = wanted - self.ids.keys()
         if not missing:
             return
@@ -46,8 +49,8 @@ class AnnotatorAccounts:
                 owner = next(
                     t
                     for t in threads
-                    if any(c.annotator == username for c in t.claims)
-                    or any(lbl.annotator == username for lbl in t.reply_labels)
+                    if any(username in (c.annotator, c.source) for c in t.claims)
+                    or any(username in (lbl.annotator, lbl.source) for lbl in t.reply_labels)
                 )
                 raise FormatError(
                     f"thread {owner.record.id!r}: annotator {username!r} is not a valid "

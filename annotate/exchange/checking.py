@@ -201,9 +201,11 @@ class ThreadChecker:
                     f" a note is at most {rules.NOTE_MAX_LENGTH:,}"
                 ) from None
             created_at = _timestamp(item.get("created_at"), now, "claim", "created_at", error)
+            settled_by, source = _provenance(item, is_gold, _claim_name(local_id, is_gold), error)
             by_id[local_id] = CheckedClaim(
                 local_id=local_id,
-                annotator=item["annotator"],
+                annotator=settled_by,
+                source=source,
                 comment=comment,
                 start=start,
                 end=end,
@@ -279,10 +281,28 @@ class ThreadChecker:
             label_id = self._label_id(LabelKind.REPLY_LABEL, item.get("label"), what, error)
             created_at = _timestamp(item.get("created_at"), now, what, "created_at", error)
             updated_at = _timestamp(item.get("updated_at"), created_at, what, "updated_at", error)
+            settled_by, source = _provenance(item, is_gold, what, error)
             labels.append(
-                CheckedReplyLabel(annotator, comment, label_id, is_gold, created_at, updated_at)
+                CheckedReplyLabel(
+                    settled_by, comment, label_id, is_gold, created_at, updated_at, source
+                )
             )
         return labels
+
+
+def _provenance(
+    item: dict[str, Any], is_gold: bool, what: str, error: Callable[..., FormatError]
+) -> tuple[str, str | None]:
+    """Whose label it is in the database: an annotator's own is theirs; a gold one is the
+    reviewer's who settled it (``settled_by``, the ``annotator`` when missing), accepted from
+    ``source`` (an annotator, or None when the reviewer drew it)."""
+    if not is_gold:
+        return item["annotator"], None
+    settled_by = item.get("settled_by") or item["annotator"]
+    source = item.get("source")
+    if not isinstance(settled_by, str) or not (source is None or isinstance(source, str)):
+        raise error(f"{what}: settled_by and source must be usernames (source may be null)")
+    return settled_by, source or None
 
 
 @dataclass(frozen=True)

@@ -147,33 +147,36 @@ def corpus_threads(
                     is_gold,
                     created_at,
                     updated_at,
+                    source,
                 ) in thread_claims:
-                    out[bool(is_gold)].append(
-                        {
-                            "id": local[k_pk],
-                            "annotator": annotator,
-                            "comment_id": None if k_comment is None else external[k_comment],
-                            "start": start,
-                            "end": end,
-                            "text": quote,
-                            "claim_type": label_names[claim_type],
-                            "stance": label_names[stance],
-                            "stance_target": label_names[target_label]
-                            if target_label is not None
-                            else {"claim": local[target_claim]},
-                            "note": note,
-                            "created_at": created_at,
-                            "updated_at": updated_at,
-                        }
-                    )
-            for lbl in sorted(labels.take(pk), key=lambda r: (r[4], r[2], position[r[1]])):
-                sections[bool(lbl[4])]["reply_labels"].append(
-                    {
-                        "annotator": lbl[2],
-                        "comment_id": external[lbl[1]],
-                        "label": label_names[lbl[3]],
+                    claim = {
+                        "id": local[k_pk],
+                        "annotator": annotator,
+                        "comment_id": None if k_comment is None else external[k_comment],
+                        "start": start,
+                        "end": end,
+                        "text": quote,
+                        "claim_type": label_names[claim_type],
+                        "stance": label_names[stance],
+                        "stance_target": label_names[target_label]
+                        if target_label is not None
+                        else {"claim": local[target_claim]},
+                        "note": note,
+                        "created_at": created_at,
+                        "updated_at": updated_at,
                     }
-                )
+                    if is_gold:  # who settled it (the gold claim's annotator), and from whom
+                        claim["settled_by"], claim["source"] = annotator, source
+                    out[bool(is_gold)].append(claim)
+            for lbl in sorted(labels.take(pk), key=lambda r: (r[4], r[2], position[r[1]])):
+                label = {
+                    "annotator": lbl[2],
+                    "comment_id": external[lbl[1]],
+                    "label": label_names[lbl[3]],
+                }
+                if lbl[4]:
+                    label["settled_by"], label["source"] = lbl[2], lbl[5]
+                sections[bool(lbl[4])]["reply_labels"].append(label)
             yield ThreadRecord(
                 id=external_id,
                 title=title,
@@ -230,6 +233,10 @@ class _ExportQueries:
         user = get_user_model()._meta
         username = f"u.{qn(user.get_field('username').column)}"
         users = f"JOIN {qn(user.db_table)} u ON u.{qn(user.pk.column)} = "
+        # A gold label's source: the annotator it was accepted from (null when drawn, and for
+        # every annotator's own label).
+        source_name = f"s.{qn(user.get_field('username').column)}"
+        sources = f"LEFT JOIN {qn(user.db_table)} s ON s.{qn(user.pk.column)} = "
         self._comments = (
             f"SELECT {columns(Comment, 'c', 'article', 'id', 'parent', 'external_id', 'author')}, "
             f"{columns(Comment, 'c', 'text', 'posted_at', 'meta', 'depth')} "
@@ -240,14 +247,16 @@ class _ExportQueries:
             f"SELECT {columns(Claim, 'k', 'article', 'id', 'comment')}, {username}, "
             f"{columns(Claim, 'k', 'start', 'end', 'quote', 'claim_type', 'stance')}, "
             f"{columns(Claim, 'k', 'stance_target', 'target_claim', 'note', 'is_gold')}, "
-            f"{columns(Claim, 'k', 'created_at', 'updated_at')} "
+            f"{columns(Claim, 'k', 'created_at', 'updated_at')}, {source_name} "
             f"FROM {qn(Claim._meta.db_table)} k {users}k.{qn('annotator_id')} "
+            f"{sources}k.{qn('source_id')} "
             f"WHERE k.{qn('article_id')} IN ({{}}) ORDER BY k.{qn('article_id')}"
         )
         self._labels = (
             f"SELECT {columns(ReplyLabel, 'r', 'article', 'comment')}, {username}, "
-            f"{columns(ReplyLabel, 'r', 'label', 'is_gold')} "
+            f"{columns(ReplyLabel, 'r', 'label', 'is_gold')}, {source_name} "
             f"FROM {qn(ReplyLabel._meta.db_table)} r {users}r.{qn('annotator_id')} "
+            f"{sources}r.{qn('source_id')} "
             f"WHERE r.{qn('article_id')} IN ({{}}) ORDER BY r.{qn('article_id')}"
         )
 

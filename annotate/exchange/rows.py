@@ -23,7 +23,7 @@ class CheckedClaim:
     """A claim of the file, its labels as ids of the corpus schema."""
 
     local_id: Any  # the claim's id in the file, unique within its section
-    annotator: str
+    annotator: str  # gold: the reviewer who settled it (the file's "settled_by")
     comment: str | None  # external id of the comment, None for the article body
     start: int
     end: int
@@ -37,6 +37,7 @@ class CheckedClaim:
     updated_at: Timestamp
     is_gold: bool
     level: int = 0  # insert round: 0 without a target claim, else its target's level + 1
+    source: str | None = None  # gold only: the annotator it was accepted from (None: drawn)
 
 
 @dataclass(slots=True)
@@ -49,6 +50,7 @@ class CheckedReplyLabel:
     is_gold: bool
     created_at: Timestamp
     updated_at: Timestamp
+    source: str | None = None  # gold only: the annotator it was accepted from (None: chosen)
 
 
 @dataclass

@@ -66,6 +66,7 @@ _CLAIM_FIELDS = (
     "is_gold",
     "created_at",
     "updated_at",
+    "source",
 )
 _REPLY_LABEL_FIELDS = (
     "annotator",
@@ -75,6 +76,7 @@ _REPLY_LABEL_FIELDS = (
     "is_gold",
     "created_at",
     "updated_at",
+    "source",
 )
 
 
@@ -123,6 +125,7 @@ def threads_insert(
                 lbl.is_gold,
                 rows.datetime(lbl.created_at),
                 rows.datetime(lbl.updated_at),
+                None if lbl.source is None else annotator_ids[lbl.source],
             )
             for article_pk, t in zip(article_pks, threads, strict=True)
             for lbl in t.reply_labels
@@ -206,6 +209,7 @@ def _claims_insert(
                     cl.is_gold,
                     rows.datetime(cl.created_at),
                     rows.datetime(cl.updated_at),
+                    None if cl.source is None else annotator_ids[cl.source],
                 )
             )
         rows.insert(Claim, _CLAIM_FIELDS, claim_rows)

@@ -112,6 +112,7 @@ def api_claim_list(*, user: AnyUser) -> QuerySet[Claim, Mapping[str, Any]]:
             "updated_at",
             comment_external_id=F("comment__external_id"),
             annotator_username=F("annotator__username"),
+            source_username=F("source__username"),
         )
         .order_by("id")
     )
@@ -131,6 +132,7 @@ def api_reply_label_list(*, user: AnyUser) -> QuerySet[ReplyLabel, Mapping[str, 
             "updated_at",
             comment_external_id=F("comment__external_id"),
             annotator_username=F("annotator__username"),
+            source_username=F("source__username"),
         )
         .order_by("id")
     )

@@ -277,7 +277,9 @@ def test_it_puts_labels_in_each_utterance_meta(tmp_path):
     c2 = lines["russia-israel/c2"]["meta"]
     assert c2["threadlab_claims"][0]["stance_target"] == {"claim": 2}
     assert c2["threadlab_reply_labels"] == [{"annotator": "alice", "label": "support"}]
-    assert c2["threadlab_gold_reply_labels"] == [{"annotator": "victor", "label": "support"}]
+    assert c2["threadlab_gold_reply_labels"] == [
+        {"annotator": "victor", "label": "support", "settled_by": "victor", "source": None}
+    ]
 
 
 def test_it_writes_conversations_speakers_and_corpus_meta(tmp_path):

@@ -135,7 +135,13 @@ def test_it_reads_annotations_and_gold_as_plain_dicts():
     assert thread.annotations["claims"][2]["stance_target"] == {"claim": 2}
     assert thread.annotations["claims"][2]["text"] == "𝔗𝔯𝔲𝔰𝔱 no one"
     assert thread.gold["reply_labels"] == [
-        {"annotator": "victor", "comment_id": "c2", "label": "support"}
+        {
+            "annotator": "victor",
+            "comment_id": "c2",
+            "label": "support",
+            "settled_by": "victor",
+            "source": None,
+        }
     ]
 
 

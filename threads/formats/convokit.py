@@ -43,7 +43,8 @@ thread's meta. Labels go in each utterance's meta, as the plain dicts of the
 jsonl export: ``threadlab_claims`` (the claims on that text),
 ``threadlab_reply_labels`` (``[{"annotator", "label"}]`` for that comment),
 ``threadlab_gold_claims`` and ``threadlab_gold_reply_labels`` (the same for
-gold). Reading takes them back into the thread's annotations and gold.
+gold, each with ``settled_by`` and ``source``). Reading takes them back into the
+thread's annotations and gold.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from threads.formats.jsonl import CLAIM_KEYS, check_labels
+from threads.formats.jsonl import CLAIM_KEYS, GOLD_CLAIM_KEYS, PROVENANCE_KEYS, check_labels
 from threads.formats.records import (
     CommentRecord,
     FormatError,
@@ -299,10 +300,13 @@ def _thread(
         for key_labels, target in ((found[1], reply_labels), (found[3], gold_reply_labels)):
             for label in key_labels or ():
                 if type(label) is dict:
+                    # Gold labels keep who settled them and where they came from.
+                    provenance = {k: label[k] for k in PROVENANCE_KEYS if k in label}
                     label = {
                         "annotator": label.get("annotator"),
                         "comment_id": cid,
                         "label": label.get("label"),
+                        **provenance,
                     }
                 target.append(label)
         comments.append(
@@ -390,20 +394,24 @@ class _Dump:
         self.conversation_types.note(conversation_meta)
 
         by_text: dict[str | None, dict[str, list[dict[str, Any]]]] = {}
-        for section, claims_key, labels_key in (
-            (thread.annotations, K_CLAIMS, K_REPLY_LABELS),
-            (thread.gold, K_GOLD_CLAIMS, K_GOLD_REPLY_LABELS),
+        for section, claims_key, labels_key, claim_keys, label_keys in (
+            (thread.annotations, K_CLAIMS, K_REPLY_LABELS, CLAIM_KEYS, ("annotator", "label")),
+            (
+                thread.gold,
+                K_GOLD_CLAIMS,
+                K_GOLD_REPLY_LABELS,
+                GOLD_CLAIM_KEYS,
+                ("annotator", "label", *PROVENANCE_KEYS),
+            ),
         ):
             if not section:
                 continue
             for claim in section.get("claims", ()):
                 entry = by_text.setdefault(claim.get("comment_id"), {})
-                entry.setdefault(claims_key, []).append({key: claim.get(key) for key in CLAIM_KEYS})
+                entry.setdefault(claims_key, []).append({key: claim.get(key) for key in claim_keys})
             for label in section.get("reply_labels", ()):
                 entry = by_text.setdefault(label.get("comment_id"), {})
-                entry.setdefault(labels_key, []).append(
-                    {"annotator": label.get("annotator"), "label": label.get("label")}
-                )
+                entry.setdefault(labels_key, []).append({key: label.get(key) for key in label_keys})
 
         encode = _encode
         article_meta = {**(thread.meta or {}), **_label_meta(by_text.get(None))}

@@ -2,12 +2,14 @@
 
 Columns (``COLUMNS``): thread_id, comment_id, depth, parent_id, annotator, gold,
 claim_id, start, end, text, claim_type, stance, stance_target, note,
-created_at, updated_at.
+created_at, updated_at, settled_by, source.
 
 - A claim on the article body has empty comment_id, depth and parent_id.
 - depth is zero-based (0 = top-level comment), taken from the records, or
   computed from the parent links when a reader left it unset.
-- gold is ``true`` or ``false``.
+- gold is ``true`` or ``false``; a gold row's settled_by is the reviewer who settled it and
+  source the annotator it was accepted from (empty when the reviewer drew it); both are
+  empty on an annotator's own row.
 - stance_target is ``thesis``, ``parent`` (or another schema target name), or
   ``claim:<id>`` for a claim that targets another claim.
 - start/end are code point offsets, ``[start, end)``; times are ISO 8601.
@@ -43,6 +45,8 @@ COLUMNS = (
     "note",
     "created_at",
     "updated_at",
+    "settled_by",
+    "source",
 )
 
 
@@ -120,6 +124,8 @@ def thread_rows(thread: ThreadRecord) -> list[tuple[Any, ...]]:
                     get("note") or "",
                     created if type(created) is str else _time(created),
                     updated if type(updated) is str else _time(updated),
+                    get("settled_by") or "",
+                    get("source") or "",
                 )
             )
     return rows

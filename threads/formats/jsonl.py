@@ -17,7 +17,11 @@ required keys and types, ``0 <= start < end <= len(text)`` and ``text`` equal
 to that span of the comment (or article body), ``comment_id`` naming a comment
 of the line (or null for the body; a reply label needs a comment), claim ids
 unique within their section, and a ``{"claim": id}`` target naming another
-claim of the same annotator in the same section (annotations or gold).
+claim of the same annotator in the same section (annotations or gold; a gold
+claim may target any gold claim). Gold claims and reply labels also carry
+``"settled_by"`` (the reviewer who settled it; the annotator when missing) and
+``"source"`` (the annotator it was accepted from, or null when the reviewer drew
+it): ``GOLD_CLAIM_KEYS`` and ``GOLD_REPLY_LABEL_KEYS``.
 
 Every error is a FormatError with the file, the line and the thread id; values no
 database stores (NaN, Infinity, NUL, lone surrogates) and a URL that is not http(s)
@@ -59,6 +63,10 @@ CLAIM_KEYS = (
     "updated_at",
 )
 REPLY_LABEL_KEYS = ("annotator", "comment_id", "label")
+# Gold labels say who settled them and where they came from (DESIGN.md "Export").
+PROVENANCE_KEYS = ("settled_by", "source")
+GOLD_CLAIM_KEYS = (*CLAIM_KEYS, *PROVENANCE_KEYS)
+GOLD_REPLY_LABEL_KEYS = (*REPLY_LABEL_KEYS, *PROVENANCE_KEYS)
 _REQUIRED_CLAIM_KEYS = CLAIM_KEYS[:9]
 
 
@@ -239,6 +247,7 @@ def check_labels(
     if type(raw_labels) is not list:
         raise fail(f'"{section}.reply_labels" must be a list, not {_kind(raw_labels)}')
 
+    gold = section == "gold"
     claims: list[dict[str, Any]] = []
     annotator_of: dict[Any, str] = {}
     for index, raw in enumerate(raw_claims):
@@ -301,6 +310,7 @@ def check_labels(
                 except ValueError:
                     raise fail(f'{where}: "{key}" {stamp!r} is not an ISO 8601 time') from None
         annotator_of[claim_id] = annotator
+        provenance = _provenance(raw, annotator, where, gold, fail)
         claims.append(
             {
                 "id": claim_id,
@@ -315,6 +325,7 @@ def check_labels(
                 "note": note,
                 "created_at": raw.get("created_at"),
                 "updated_at": raw.get("updated_at"),
+                **provenance,
             }
         )
 
@@ -327,7 +338,7 @@ def check_labels(
                 raise fail(f"{where} targets itself")
             if target_id not in annotator_of:
                 raise fail(f"{where} targets claim {target_id!r}, which is not in {section}")
-            if annotator_of[target_id] != claim["annotator"]:
+            if not gold and annotator_of[target_id] != claim["annotator"]:
                 raise fail(
                     f"{where} by {claim['annotator']!r} targets claim {target_id!r}"
                     f" by {annotator_of[target_id]!r}: a claim can only target its"
@@ -355,8 +366,31 @@ def check_labels(
         if (annotator, comment_id) in seen:
             raise fail(f"{where}: {annotator!r} labels comment {comment_id!r} twice")
         seen.add((annotator, comment_id))
-        labels.append({"annotator": annotator, "comment_id": comment_id, "label": label})
+        labels.append(
+            {
+                "annotator": annotator,
+                "comment_id": comment_id,
+                "label": label,
+                **_provenance(raw, annotator, where, gold, fail),
+            }
+        )
     return {"claims": claims, "reply_labels": labels}
+
+
+def _provenance(
+    raw: dict[str, Any], annotator: str, where: str, gold: bool, fail: Any
+) -> dict[str, Any]:
+    """A gold label's ``settled_by`` (the annotator when missing) and ``source`` (null when the
+    reviewer drew it); nothing for an annotator's own label."""
+    if not gold:
+        return {}
+    settled_by, source = raw.get("settled_by"), raw.get("source")
+    if settled_by is None:
+        settled_by = annotator
+    for key, value in (("settled_by", settled_by), ("source", source)):
+        if value is not None and (type(value) is not str or not value):
+            raise fail(f'{where}: "{key}" must be a username or null')
+    return {"settled_by": settled_by, "source": source}
 
 
 def _check_target_cycles(claims: list[dict[str, Any]], section: str, fail: Any) -> None:
@@ -489,18 +523,23 @@ def thread_to_dict(thread: ThreadRecord) -> dict[str, Any]:
             for c in thread.comments
         ],
         "annotations": labels_to_dict(thread.annotations),
-        "gold": labels_to_dict(thread.gold),
+        "gold": labels_to_dict(thread.gold, gold=True),
     }
 
 
-def labels_to_dict(labels: dict[str, list[dict[str, Any]]] | None) -> dict[str, Any]:
-    """``{"claims": [...], "reply_labels": [...]}`` with each dict's keys in documented order."""
+def labels_to_dict(
+    labels: dict[str, list[dict[str, Any]]] | None, *, gold: bool = False
+) -> dict[str, Any]:
+    """``{"claims": [...], "reply_labels": [...]}`` with each dict's keys in documented order
+    (gold ones with ``settled_by`` and ``source``)."""
     if not labels:
         return {"claims": [], "reply_labels": []}
+    claim_keys = GOLD_CLAIM_KEYS if gold else CLAIM_KEYS
+    label_keys = GOLD_REPLY_LABEL_KEYS if gold else REPLY_LABEL_KEYS
     return {
-        "claims": [{key: c.get(key) for key in CLAIM_KEYS} for c in labels.get("claims", ())],
+        "claims": [{key: c.get(key) for key in claim_keys} for c in labels.get("claims", ())],
         "reply_labels": [
-            {key: r.get(key) for key in REPLY_LABEL_KEYS} for r in labels.get("reply_labels", ())
+            {key: r.get(key) for key in label_keys} for r in labels.get("reply_labels", ())
         ],
     }
 
@@ -532,6 +571,8 @@ _CLAIM = (
 )
 _TARGET = CLAIM_KEYS.index("stance_target")
 _REPLY_LABEL = b'{"annotator": %b, "comment_id": %b, "label": %b}'
+_GOLD_CLAIM = _CLAIM[:-1] + b', "settled_by": %b, "source": %b}'
+_GOLD_REPLY_LABEL = _REPLY_LABEL[:-1] + b', "settled_by": %b, "source": %b}'
 
 
 def _line(thread: ThreadRecord) -> bytes:
@@ -568,17 +609,21 @@ def _line(thread: ThreadRecord) -> bytes:
         value(thread.meta or {}),
         b", ".join(comments),
         _section(thread.annotations),
-        _section(thread.gold),
+        _section(thread.gold, gold=True),
     )
 
 
-def _section(labels: dict[str, list[dict[str, Any]]] | None) -> bytes:
+def _section(labels: dict[str, list[dict[str, Any]]] | None, *, gold: bool = False) -> bytes:
     if not labels:
         return _EMPTY_SECTION
     dumps, value, exact = _dumps, _value, _EXACT
+    claim_keys, claim_line = (GOLD_CLAIM_KEYS, _GOLD_CLAIM) if gold else (CLAIM_KEYS, _CLAIM)
+    label_keys, label_line = (
+        (GOLD_REPLY_LABEL_KEYS, _GOLD_REPLY_LABEL) if gold else (REPLY_LABEL_KEYS, _REPLY_LABEL)
+    )
     claims: list[bytes] = []
     for claim in labels.get("claims", ()):
-        values = list(map(claim.get, CLAIM_KEYS))
+        values = list(map(claim.get, claim_keys))
         target = values[_TARGET]
         if type(target) is not str:
             values[_TARGET] = None
@@ -588,14 +633,14 @@ def _section(labels: dict[str, list[dict[str, Any]]] | None) -> bytes:
             encoded = list(map(value, values))
         if type(target) is not str:
             encoded[_TARGET] = value(target)
-        claims.append(_CLAIM % tuple(encoded))
+        claims.append(claim_line % tuple(encoded))
     labels_out: list[bytes] = []
     for label in labels.get("reply_labels", ()):
-        values = list(map(label.get, REPLY_LABEL_KEYS))
+        values = list(map(label.get, label_keys))
         if exact.issuperset(map(type, values)):
-            labels_out.append(_REPLY_LABEL % tuple(map(dumps, values)))
+            labels_out.append(label_line % tuple(map(dumps, values)))
         else:
-            labels_out.append(_REPLY_LABEL % tuple(map(value, values)))
+            labels_out.append(label_line % tuple(map(value, values)))
     return _SECTION % (b", ".join(claims), b", ".join(labels_out))
 
 

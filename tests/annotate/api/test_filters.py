@@ -41,6 +41,8 @@ def test_it_shows_a_claim_with_every_field(labelled, rita):
         "stance_target": "thesis",
         "note": "",
         "gold": False,
+        "settled_by": None,
+        "source": None,
         "created_at": claim.created_at.isoformat().replace("+00:00", "Z"),
         "updated_at": claim.updated_at.isoformat().replace("+00:00", "Z"),
     }
@@ -72,6 +74,8 @@ def test_it_shows_a_reply_label_with_every_field(labelled, rita):
             "annotator": "bob",
             "label": "deny",
             "gold": False,
+            "settled_by": None,
+            "source": None,
             "created_at": rl.created_at.isoformat().replace("+00:00", "Z"),
             "updated_at": rl.updated_at.isoformat().replace("+00:00", "Z"),
         }

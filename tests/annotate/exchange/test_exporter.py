@@ -230,7 +230,13 @@ def test_it_exports_reply_labels_and_gold_apart(labelled):
         {"annotator": "bob", "comment_id": "c2", "label": "query"},
     ]
     assert line["gold"]["reply_labels"] == [
-        {"annotator": "victor", "comment_id": "c2", "label": "deny"}
+        {
+            "annotator": "victor",
+            "comment_id": "c2",
+            "label": "deny",
+            "settled_by": "victor",
+            "source": None,
+        }
     ]
 
 

@@ -1,0 +1,1 @@
+"""The reviewer's workspace: settle a thread's labels into gold."""

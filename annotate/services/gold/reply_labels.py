@@ -1,0 +1,195 @@
+"""Gold reply labels: accept an annotator's, or the annotators' majority (the rules are in
+``annotate.services.gold``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from annotate.models import (
+    AnnotationEvent,
+    EventAction,
+    LabelValue,
+    ReplyLabel,
+)
+from annotate.services.gold.common import (
+    GoldConflict,
+    _last_event,
+    _record,
+    _reply_label_snapshot,
+    _review_touch,
+    _reviewer_check,
+    _when,
+    version_of,
+)
+from threads.models import Comment
+
+
+def _gold_reply_set(
+    *,
+    reviewer: AbstractBaseUser,
+    comment: Comment,
+    label: LabelValue,
+    source_id: int | None,
+    seen_gold: str,
+) -> ReplyLabel:
+    existing = (
+        ReplyLabel.objects.select_for_update(of=("self",))
+        .select_related("label", "annotator")
+        .filter(comment=comment, is_gold=True)
+        .first()
+    )
+    if version_of(existing) != seen_gold:
+        if existing is None:
+            raise GoldConflict(
+                f"The gold reply label was removed by {_who_when_reply(comment)} since the page "
+                "showed it; nothing was changed. Look at it again."
+            )
+        raise GoldConflict(
+            f"The gold reply label was set to “{existing.label.name}” by "
+            f"{existing.annotator.get_username()} at {_when(existing.updated_at)} since the page "
+            "showed it; nothing was changed. Look at it again."
+        )
+    now = timezone.now()
+    if existing is None:
+        gold = ReplyLabel.objects.create(
+            annotator_id=reviewer.pk,
+            source_id=source_id,
+            article_id=comment.article_id,
+            comment=comment,
+            label=label,
+            is_gold=True,
+            created_at=now,
+            updated_at=now,
+        )
+        _record(
+            actor=reviewer,
+            action=EventAction.CREATE,
+            row=gold,
+            before=None,
+            after=_reply_label_snapshot(gold),
+        )
+    else:
+        before = _reply_label_snapshot(existing)
+        existing.label, existing.source_id, existing.annotator_id = label, source_id, reviewer.pk
+        existing.updated_at = now
+        existing.save(update_fields=["label", "source", "annotator", "updated_at"])
+        gold = existing
+        _record(
+            actor=reviewer,
+            action=EventAction.UPDATE,
+            row=gold,
+            before=before,
+            after=_reply_label_snapshot(gold),
+        )
+    _review_touch(reviewer=reviewer, article_id=comment.article_id)
+    return gold
+
+
+def _who_when_reply(comment: Comment) -> str:
+    event = (
+        AnnotationEvent.objects.filter(
+            object_type="reply_label", article_id=comment.article_id, action=EventAction.DELETE
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if event is None:
+        return "someone"
+    return f"{event.actor.get_username()} at {_when(event.created_at)}"
+
+
+@transaction.atomic
+def gold_reply_label_accept(
+    *, reviewer: AbstractBaseUser, reply_label_id: int, seen: str, seen_gold: str
+) -> ReplyLabel:
+    """Make an annotator's reply label the comment's gold one, as the page showed both.
+
+    ``seen`` is the id of the label value the page showed for the annotator (what is accepted
+    is that value: a label changed and changed back is still what the reviewer saw);
+    ``seen_gold`` the gold label's version, "" when there was none."""
+    source = (
+        ReplyLabel.objects.select_for_update(of=("self",))
+        .select_related("comment", "comment__article", "label", "annotator")
+        .filter(pk=reply_label_id, is_gold=False)
+        .first()
+    )
+    if source is None:
+        gone = _last_event("reply_label", reply_label_id)
+        by = f" by {gone.actor.get_username()} at {_when(gone.created_at)}" if gone else ""
+        raise GoldConflict(
+            f"This reply label was removed{by} since the page showed it; nothing was accepted."
+        )
+    comment = source.comment
+    _reviewer_check(reviewer, comment.article)
+    if str(source.label_id) != seen:
+        raise GoldConflict(
+            f"{source.annotator.get_username()}'s reply label was changed to "
+            f"“{source.label.name}” at {_when(source.updated_at)} since the page showed it; "
+            "nothing was accepted. Look at it again."
+        )
+    return _gold_reply_set(
+        reviewer=reviewer,
+        comment=comment,
+        label=source.label,
+        source_id=source.annotator_id,
+        seen_gold=seen_gold,
+    )
+
+
+def reply_labels_fingerprint(labels: list[tuple[str, int]]) -> str:
+    """The annotators' reply labels on a comment as a page carries them: "alice=3,bob=4"."""
+    return ",".join(f"{name}={label_id}" for name, label_id in sorted(labels))
+
+
+def majority(label_ids: list[int]) -> int | None:
+    """The label given more often than any other, or None (no labels, or a tie at the top)."""
+    counts = Counter(label_ids).most_common()
+    if not counts or (len(counts) > 1 and counts[0][1] == counts[1][1]):
+        return None
+    return counts[0][0]
+
+
+@transaction.atomic
+def gold_reply_label_majority(
+    *, reviewer: AbstractBaseUser, comment: Comment, seen: str, seen_gold: str
+) -> ReplyLabel:
+    """Make the annotators' majority reply label the comment's gold one.
+
+    ``seen`` is their labels as the page showed them (:func:`reply_labels_fingerprint`). The
+    source is the first annotator (by username) who gave the majority label. Refused when the
+    labels changed since, or when there is no majority (a tie).
+    """
+    article = comment.article
+    _reviewer_check(reviewer, article)
+    rows = list(
+        ReplyLabel.objects.select_for_update(of=("self",))
+        .select_related("annotator", "label")
+        .filter(comment=comment, is_gold=False)
+    )
+    pairs = [(r.annotator.get_username(), r.label_id) for r in rows]
+    if reply_labels_fingerprint(pairs) != seen:
+        now = ", ".join(f"{r.annotator.get_username()} {r.label.name}" for r in rows) or "none"
+        raise GoldConflict(
+            f"The annotators' reply labels on this comment changed since the page showed them "
+            f"(now: {now}); nothing was accepted. Look at them again."
+        )
+    winner = majority([r.label_id for r in rows])
+    if winner is None:
+        given = ", ".join(f"{r.annotator.get_username()} {r.label.name}" for r in rows) or "none"
+        raise ValidationError(
+            f"There is no majority reply label on this comment ({given}); accept one of them."
+        )
+    first = min((r for r in rows if r.label_id == winner), key=lambda r: r.annotator.get_username())
+    return _gold_reply_set(
+        reviewer=reviewer,
+        comment=comment,
+        label=first.label,
+        source_id=first.annotator_id,
+        seen_gold=seen_gold,
+    )
