@@ -35,6 +35,7 @@ from annotate.selectors.review import (
 from annotate.selectors.schema import Schema, schema_get
 from annotate.selectors.workspace import ARTICLE_KEY, thread_comment_get
 from annotate.services import gold
+from annotate.services.agreement import corpus_agreement
 from annotate.workspace.views import guidelines_html
 from threads.models import Article, Comment
 
@@ -86,15 +87,15 @@ def review_urls(article: Article) -> dict[str, str]:
 
 
 def page_context(request: ReviewerRequest, article_id: int) -> dict[str, Any]:
-    rt = review_thread_get(user=request.user, article_id=article_id)
+    review_page = review_thread_get(user=request.user, article_id=article_id)
     return {
-        "rt": rt,
-        "urls": review_urls(rt.article),
-        "article": rt.article,
-        "schema": rt.schema,
-        "guidelines": guidelines_html(rt.article.corpus.guidelines),
+        "review_page": review_page,
+        "urls": review_urls(review_page.article),
+        "article": review_page.article,
+        "schema": review_page.schema,
+        "guidelines": guidelines_html(review_page.article.corpus.guidelines),
         "statuses": ReviewStatus.choices,
-        "review": rt.review,
+        "review": review_page.review,
     }
 
 
@@ -104,7 +105,12 @@ def thread(request: ReviewerRequest, article_id: int) -> HttpResponse:
     """Every annotator's labels on the thread side by side, and its gold. Opening the page
     changes nothing: the first gold change puts an unreviewed thread in review."""
     context = page_context(request, article_id)
-    return render(request, f"{PAGE}#thread" if request.htmx else PAGE, context)
+    if request.htmx:
+        return render(request, f"{PAGE}#thread", context)
+    article = context["article"]
+    report = corpus_agreement(corpus=article.corpus, article_id=article.pk)
+    context["agreement"] = report["threads"][article.external_id]
+    return render(request, PAGE, context)
 
 
 def comment_for_key(article: Article, key: str) -> Comment | None:

@@ -155,9 +155,17 @@ def test_it_reads_the_review_page_in_constant_queries(
         claim_id=gold_claim.pk,
         seen=gold.version_of(gold_claim),
     )
-    with django_assert_max_num_queries(11):
+    # 11 for the page, 9 more to compute and keep the thread's agreement figures (first visit).
+    with django_assert_max_num_queries(20):
         response = as_victor.get(_page(article))
     assert response.status_code == 200
+
+
+def test_it_shows_the_threads_agreement_beside_the_labels(as_victor, corpus, alice, bob):
+    article = _big_thread(corpus, [alice, bob], 3)
+    page = as_victor.get(_page(article)).content.decode()
+    assert "Agreement on this thread" in page
+    assert "Claims α<sub>U</sub>" in page
 
 
 # --- Accepting ------------------------------------------------------------------------------
