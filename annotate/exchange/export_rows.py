@@ -19,7 +19,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 
 from annotate.models import Claim, LabelValue, ReplyLabel
 from threads.formats.records import CommentRecord, ThreadRecord
@@ -221,10 +221,13 @@ class _ExportQueries:
                 return f"REPLACE(to_char({column} AT TIME ZONE 'UTC', '{fmt}'), '.000000+', '+')"
 
         def columns(model: type[Model], alias: str, *names: str) -> str:
-            fields = {f.name: f for f in model._meta.concrete_fields}
+            # get_fields() and Field.concrete are the documented _meta API.
+            fields = {
+                f.name: f for f in model._meta.get_fields() if isinstance(f, Field) and f.concrete
+            }
             out = []
             for name in names:
-                sql = f"{alias}.{qn(fields[name].column)}"
+                sql = f"{alias}.{qn(str(fields[name].column))}"
                 if fields[name].get_internal_type() == "DateTimeField":
                     sql = iso(sql)
                 out.append(sql)

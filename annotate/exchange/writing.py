@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from annotate.exchange.rows import CheckedClaim, CheckedThread, Timestamp
@@ -287,7 +287,12 @@ class RowWriter:
         if not rows:
             return
         qn = connection.ops.quote_name
-        column = {f.name: f.column for f in model._meta.concrete_fields}
+        # get_fields() and Field.concrete are the documented _meta API.
+        column = {
+            f.name: str(f.column)
+            for f in model._meta.get_fields()
+            if isinstance(f, Field) and f.concrete
+        }
         columns = ", ".join(qn(column[name]) for name in fields)
         table = qn(model._meta.db_table)
         with connection.cursor() as cursor:
