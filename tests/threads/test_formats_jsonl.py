@@ -58,6 +58,8 @@ def claim(**changes: Any) -> dict[str, Any]:
         "note": "",
         "created_at": "2026-11-20T10:00:00+00:00",
         "updated_at": None,
+        "relations": [],
+        "attributes": {},
     }
     value.update(changes)
     return value
@@ -139,10 +141,29 @@ def test_it_reads_annotations_and_gold_as_plain_dicts():
             "annotator": "victor",
             "comment_id": "c2",
             "label": "support",
+            "toward": "parent",
             "settled_by": "victor",
             "source": None,
         }
     ]
+
+
+def test_it_refuses_claim_relations_it_cannot_keep_yet(tmp_path):
+    raw = claim(relations=[{"type": "support", "claim": 2}])
+    error = read_error(write_lines(tmp_path, with_claims(raw)))
+    assert '"relations" is not supported yet' in str(error)
+
+
+def test_it_refuses_reply_labels_toward_the_root_it_cannot_keep_yet(tmp_path):
+    labels = [{"annotator": "alice", "comment_id": "c1", "label": "support", "toward": "root"}]
+    path = write_lines(tmp_path, minimal(annotations={"claims": [], "reply_labels": labels}))
+    assert "\"toward\" 'root' is not supported yet" in str(read_error(path))
+
+
+def test_it_reads_a_reply_label_without_toward_as_toward_the_parent(tmp_path):
+    labels = [{"annotator": "alice", "comment_id": "c1", "label": "support"}]
+    path = write_lines(tmp_path, minimal(annotations={"claims": [], "reply_labels": labels}))
+    assert next(jsonl.read(path)).annotations["reply_labels"][0]["toward"] == "parent"  # type: ignore[index]
 
 
 def test_it_leaves_annotations_none_when_the_line_has_none():

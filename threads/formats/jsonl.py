@@ -61,8 +61,14 @@ CLAIM_KEYS = (
     "note",
     "created_at",
     "updated_at",
+    "relations",
+    "attributes",
 )
-REPLY_LABEL_KEYS = ("annotator", "comment_id", "label")
+REPLY_LABEL_KEYS = ("annotator", "comment_id", "label", "toward")
+# Read and written as DESIGN.md's export has them, but only empty (relations, attributes) and
+# toward the parent for now: the database holds neither relations, claim attributes nor reply
+# labels toward the root yet, so a file that has them is refused rather than cut short.
+SUPPORTED_TOWARD = ("parent",)
 # Gold labels say who settled them and where they came from (DESIGN.md "Export").
 PROVENANCE_KEYS = ("settled_by", "source")
 GOLD_CLAIM_KEYS = (*CLAIM_KEYS, *PROVENANCE_KEYS)
@@ -309,6 +315,12 @@ def check_labels(
                     parse_datetime(stamp)
                 except ValueError:
                     raise fail(f'{where}: "{key}" {stamp!r} is not an ISO 8601 time') from None
+        for key, empty in (("relations", []), ("attributes", {})):
+            if raw.get(key) not in (None, empty):
+                raise fail(
+                    f'{where}: "{key}" is not supported yet: Threadlab does not keep claim'
+                    f" {key} so far, so this file would not import whole (leave it empty)"
+                )
         annotator_of[claim_id] = annotator
         provenance = _provenance(raw, annotator, where, gold, fail)
         claims.append(
@@ -325,6 +337,8 @@ def check_labels(
                 "note": note,
                 "created_at": raw.get("created_at"),
                 "updated_at": raw.get("updated_at"),
+                "relations": [],
+                "attributes": {},
                 **provenance,
             }
         )
@@ -352,9 +366,15 @@ def check_labels(
         where = f"{section} reply label {index + 1}"
         if type(raw) is not dict:
             raise fail(f"{where} must be an object, not {_kind(raw)}")
-        for key in REPLY_LABEL_KEYS:
+        for key in REPLY_LABEL_KEYS[:3]:
             if key not in raw:
                 raise fail(f'{where} is missing required field "{key}"')
+        toward = raw.get("toward", "parent")
+        if toward not in SUPPORTED_TOWARD:
+            raise fail(
+                f'{where}: "toward" {toward!r} is not supported yet: Threadlab keeps reply labels'
+                ' toward the parent ("parent") only, so this file would not import whole'
+            )
         annotator, label = raw["annotator"], raw["label"]
         comment_id = _as_id(raw["comment_id"])
         if type(annotator) is not str or not annotator:
@@ -371,6 +391,7 @@ def check_labels(
                 "annotator": annotator,
                 "comment_id": comment_id,
                 "label": label,
+                "toward": toward,
                 **_provenance(raw, annotator, where, gold, fail),
             }
         )
@@ -537,9 +558,13 @@ def labels_to_dict(
     claim_keys = GOLD_CLAIM_KEYS if gold else CLAIM_KEYS
     label_keys = GOLD_REPLY_LABEL_KEYS if gold else REPLY_LABEL_KEYS
     return {
-        "claims": [{key: c.get(key) for key in claim_keys} for c in labels.get("claims", ())],
+        "claims": [
+            {key: c.get(key, _DEFAULTS.get(key)) for key in claim_keys}
+            for c in labels.get("claims", ())
+        ],
         "reply_labels": [
-            {key: r.get(key) for key in label_keys} for r in labels.get("reply_labels", ())
+            {key: r.get(key, _DEFAULTS.get(key)) for key in label_keys}
+            for r in labels.get("reply_labels", ())
         ],
     }
 
@@ -567,10 +592,14 @@ _EMPTY_SECTION = _SECTION % (b"", b"")
 _CLAIM = (
     b'{"id": %b, "annotator": %b, "comment_id": %b, "start": %b, "end": %b, "text": %b, '
     b'"claim_type": %b, "stance": %b, "stance_target": %b, "note": %b, "created_at": %b, '
-    b'"updated_at": %b}'
+    b'"updated_at": %b, "relations": %b, "attributes": %b}'
 )
 _TARGET = CLAIM_KEYS.index("stance_target")
-_REPLY_LABEL = b'{"annotator": %b, "comment_id": %b, "label": %b}'
+# What a record without the key is written with (DESIGN.md's export always has them).
+_DEFAULTS: dict[str, Any] = {"relations": [], "attributes": {}, "toward": "parent"}
+_STRUCTURED = ("relations", "attributes")
+_RELATIONS = CLAIM_KEYS.index("relations")
+_REPLY_LABEL = b'{"annotator": %b, "comment_id": %b, "label": %b, "toward": %b}'
 _GOLD_CLAIM = _CLAIM[:-1] + b', "settled_by": %b, "source": %b}'
 _GOLD_REPLY_LABEL = _REPLY_LABEL[:-1] + b', "settled_by": %b, "source": %b}'
 
@@ -623,7 +652,9 @@ def _section(labels: dict[str, list[dict[str, Any]]] | None, *, gold: bool = Fal
     )
     claims: list[bytes] = []
     for claim in labels.get("claims", ()):
-        values = list(map(claim.get, claim_keys))
+        # Relations and attributes (lists and objects) are encoded apart, so the other, plain
+        # values keep orjson's fast path.
+        values = [claim.get(key) for key in claim_keys if key not in _STRUCTURED]
         target = values[_TARGET]
         if type(target) is not str:
             values[_TARGET] = None
@@ -633,10 +664,13 @@ def _section(labels: dict[str, list[dict[str, Any]]] | None, *, gold: bool = Fal
             encoded = list(map(value, values))
         if type(target) is not str:
             encoded[_TARGET] = value(target)
+        relations, attributes = claim.get("relations"), claim.get("attributes")
+        encoded.insert(_RELATIONS, value(relations) if relations else b"[]")
+        encoded.insert(_RELATIONS + 1, value(attributes) if attributes else b"{}")
         claims.append(claim_line % tuple(encoded))
     labels_out: list[bytes] = []
     for label in labels.get("reply_labels", ()):
-        values = list(map(label.get, label_keys))
+        values = [label.get(key, _DEFAULTS.get(key)) for key in label_keys]
         if exact.issuperset(map(type, values)):
             labels_out.append(label_line % tuple(map(dumps, values)))
         else:

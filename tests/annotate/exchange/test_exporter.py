@@ -176,6 +176,8 @@ def test_it_exports_claim_fields_and_timestamps(labelled):
         "note": "attacks the thesis 🚀",
         "created_at": "2026-01-02T03:04:05.123456+00:00",
         "updated_at": "2026-01-03T03:04:05+00:00",
+        "relations": [],
+        "attributes": {},
     }
 
 
@@ -225,15 +227,16 @@ def test_it_exports_reply_labels_and_gold_apart(labelled):
     (line,) = export_lines(labelled)
 
     assert line["annotations"]["reply_labels"] == [
-        {"annotator": "alice", "comment_id": "c1", "label": "support"},
-        {"annotator": "alice", "comment_id": "c2", "label": "deny"},
-        {"annotator": "bob", "comment_id": "c2", "label": "query"},
+        {"annotator": "alice", "comment_id": "c1", "label": "support", "toward": "parent"},
+        {"annotator": "alice", "comment_id": "c2", "label": "deny", "toward": "parent"},
+        {"annotator": "bob", "comment_id": "c2", "label": "query", "toward": "parent"},
     ]
     assert line["gold"]["reply_labels"] == [
         {
             "annotator": "victor",
             "comment_id": "c2",
             "label": "deny",
+            "toward": "parent",
             "settled_by": "victor",
             "source": None,
         }
