@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from annotate.models import (
@@ -62,18 +62,34 @@ def reply_label_set(
     label_value_check(value=label, corpus_id=corpus_id, kind=LabelKind.REPLY_LABEL, field="label")
     assert label is not None
     now = timezone.now()
+    created = None
     if existing is None:
-        reply_label = ReplyLabel.objects.create(
-            annotator_id=annotator.pk,
-            article_id=comment.article_id,
-            comment=comment,
-            label=label,
-            created_at=now,
-            updated_at=now,
-        )
+        try:
+            with transaction.atomic():
+                created = ReplyLabel.objects.create(
+                    annotator_id=annotator.pk,
+                    article_id=comment.article_id,
+                    comment=comment,
+                    label=label,
+                    created_at=now,
+                    updated_at=now,
+                )
+        except IntegrityError:
+            # Another request (a second tab, a double click) made this label meanwhile: the
+            # unique constraint made us wait for it, so it is there to update now.
+            existing = (
+                ReplyLabel.objects.select_for_update(of=("self",))
+                .select_related("label")
+                .get(annotator_id=annotator.pk, comment=comment, is_gold=False)
+            )
+            if existing.label_id == label.pk:
+                return existing
+    if created is not None:
+        reply_label = created
         before = None
         action = EventAction.CREATE
     else:
+        assert existing is not None
         before = _reply_label_snapshot(existing)
         existing.label = label
         existing.updated_at = now
