@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from threads.formats.records import CommentRecord, FormatError, ThreadRecord
@@ -37,12 +35,11 @@ def test_it_sets_zero_based_depths():
     assert [c.depth for c in order_comments(thread).comments] == [0, 1, 2]
 
 
-def test_it_orders_a_reply_chain_10000_deep_quickly():
+def test_it_orders_a_reply_chain_10000_deep_without_recursion():
+    # How fast is bench/'s to print; here: no recursion limit at this depth.
     pairs = [("c0", None)] + [(f"c{i}", f"c{i - 1}") for i in range(1, 10_000)]
     thread = thread_of(*reversed(pairs))
-    started = time.perf_counter()
     ordered = order_comments(thread)
-    assert time.perf_counter() - started < 1.0
     assert ordered.comments[-1].id == "c9999"
     assert ordered.comments[-1].depth == 9999
 

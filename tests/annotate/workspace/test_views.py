@@ -19,7 +19,7 @@ from annotate.models import (
     LabelValue,
     ReplyLabel,
 )
-from annotate.workspace.views import contrast_ratio, strong_colour
+from annotate.workspace.colours import contrast_ratio, strong_colour
 from tests.annotate.bigthread import build_thread
 from tests.factories import (
     ArticleFactory,
