@@ -38,7 +38,8 @@ from annotate.selectors.review import (
 )
 from annotate.selectors.schema import Schema, schema_get
 from annotate.selectors.workspace import ARTICLE_KEY
-from annotate.services import claims, gold
+from annotate.services import gold
+from annotate.services.claim_checks import span_problems
 from annotate.workspace.forms import TARGET_CLAIM, ClaimForm, SpanForm
 from threads.models import Article, Comment
 
@@ -132,17 +133,13 @@ def gold_new(request: ReviewerRequest, article_id: int) -> HttpResponse:
         for_article=comment is None,
         target_claims=gold_target_choices(article=article, comment=comment),
     )
-    errors: list[str] = []
-    try:
-        claims.span_check(
-            text=article.body if comment is None else comment.text,
-            start=span["start"],
-            end=span["end"],
-            quote=span["quote"],
-            comment=comment,
-        )
-    except ValidationError as error:
-        errors = messages_of(error)
+    errors = span_problems(
+        article=article,
+        comment=comment,
+        start=span["start"],
+        end=span["end"],
+        quote=span["quote"],
+    )
     context = _editor_context(
         article=article, comment=comment, schema=schema, form=form, span=span, errors=errors
     )

@@ -12,11 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from annotate import rules
 from annotate.models import (
     AnnotationEvent,
     Assignment,
-    AssignmentStatus,
     Claim,
     EventAction,
     LabelKind,
@@ -24,120 +22,18 @@ from annotate.models import (
 )
 from annotate.services.agreement import agreement_forget
 from annotate.services.assignments import assignment_touch
+from annotate.services.claim_checks import (
+    labels_writable_check,
+    note_check,
+    span_check,
+    target_check,
+    text_of,
+)
 from annotate.services.corpora import label_value_check
 from annotate.services.history import history_record
 from threads.models import Article, Comment
 
-
-def _text_of(*, article: Article, comment: Comment | None) -> str:
-    return article.body if comment is None else comment.text
-
-
-def _where(comment: Comment | None) -> str:
-    return "the article" if comment is None else "this comment"
-
-
-DONE_MESSAGE = (
-    "This thread is marked done, so its labels are read-only: reopen it to change them. "
-    "Nothing was changed."
-)
-
-# How long after deleting a claim its annotator can still undo it (the page offers it for ten
-# seconds; the server allows a slow network some more).
 UNDO_SECONDS = 120
-
-
-def labels_writable_check(
-    *, annotator_id: int, article_id: int, assignment: Assignment | None = None
-) -> None:
-    """Refuse to change an annotator's own labels on a thread they have marked done.
-
-    ``assignment``, when the caller has read it (the views do), spares the query.
-    """
-    if assignment is not None and (
-        assignment.annotator_id == annotator_id and assignment.article_id == article_id
-    ):
-        done = assignment.status == AssignmentStatus.DONE
-    else:
-        done = Assignment.objects.filter(
-            annotator_id=annotator_id, article_id=article_id, status=AssignmentStatus.DONE
-        ).exists()
-    if done:
-        raise ValidationError(DONE_MESSAGE)
-
-
-def span_check(*, text: str, start: int, end: int, quote: str, comment: Comment | None) -> None:
-    """The span rule of ``annotate.rules``, as a ValidationError for forms and views."""
-    try:
-        rules.span_check(text=text, start=start, end=end, quote=quote, in_article=comment is None)
-    except rules.ClaimRuleError as error:
-        raise ValidationError(error.message) from None
-
-
-def note_check(*, note: str) -> None:
-    """The note rule of ``annotate.rules``, as a ValidationError on the note field."""
-    try:
-        rules.note_check(note=note)
-    except rules.ClaimRuleError as error:
-        raise ValidationError({"note": error.message}) from None
-
-
-def _parent_of(comment_id: int) -> int | None:
-    """The comment ``comment_id`` replies to: one query per level, only as far as the rule asks."""
-    return Comment.objects.filter(pk=comment_id).values_list("parent_id", flat=True).get()
-
-
-def _target_check(
-    *,
-    annotator: AbstractBaseUser,
-    article: Article,
-    comment: Comment | None,
-    stance_target: LabelValue | None,
-    target_claim: Claim | None,
-    is_gold: bool = False,
-    keep_retired: LabelValue | None = None,
-) -> None:
-    """Exactly one target: a schema value, or an earlier claim of the same annotator (gold: any
-    gold claim) in an ancestor text (the article body or a comment up the reply chain)."""
-    try:
-        rules.one_target_check(value=stance_target, target_claim=target_claim)
-        if stance_target is not None:
-            if not (keep_retired is not None and stance_target.pk == keep_retired.pk):
-                label_value_check(
-                    value=stance_target,
-                    corpus_id=article.corpus_id,
-                    kind=LabelKind.STANCE_TARGET,
-                    field="stance_target",
-                )
-            elif stance_target.corpus_id != article.corpus_id:
-                raise ValidationError({"stance_target": "That target is not in this corpus."})
-            rules.target_value_check(name=stance_target.name, in_article=comment is None)
-            return
-        assert target_claim is not None
-
-        def parent_of(pk: int) -> int | None:
-            # The claim's own comment is in hand; only the levels above it are read.
-            return comment.parent_id if comment is not None and pk == comment.pk else _parent_of(pk)
-
-        rules.target_claim_check(
-            claim=rules.ClaimPlace(
-                annotator=annotator.pk,
-                is_gold=is_gold,
-                thread=article.pk,
-                text=None if comment is None else comment.pk,
-            ),
-            target=rules.ClaimPlace(
-                annotator=target_claim.annotator_id,
-                is_gold=target_claim.is_gold,
-                thread=target_claim.article_id,
-                text=target_claim.comment_id,
-            ),
-            parent_of=lambda pk: comment.parent_id
-            if comment and pk == comment.pk
-            else _parent_of(pk),
-        )
-    except rules.ClaimRuleError as error:
-        raise ValidationError({error.field or "__all__": error.message}) from None
 
 
 def _claim_snapshot(claim: Claim) -> dict[str, Any]:
@@ -245,7 +141,7 @@ def _claim_create(
     labels_writable_check(annotator_id=annotator.pk, article_id=article.pk, assignment=assignment)
     note_check(note=note)
     span_check(
-        text=_text_of(article=article, comment=comment),
+        text=text_of(article=article, comment=comment),
         start=start,
         end=end,
         quote=quote,
@@ -256,7 +152,7 @@ def _claim_create(
         value=claim_type, corpus_id=corpus_id, kind=LabelKind.CLAIM_TYPE, field="claim_type"
     )
     label_value_check(value=stance, corpus_id=corpus_id, kind=LabelKind.STANCE, field="stance")
-    _target_check(
+    target_check(
         annotator=annotator,
         article=article,
         comment=comment,
@@ -350,7 +246,7 @@ def claim_update(
         new_end = current.end if end is _UNSET else end
         new_quote = current.quote if quote is _UNSET else quote
         span_check(
-            text=_text_of(article=article, comment=current.comment),
+            text=text_of(article=article, comment=current.comment),
             start=new_start,
             end=new_end,
             quote=new_quote,
@@ -373,7 +269,7 @@ def claim_update(
     if stance_target is not _UNSET or target_claim is not _UNSET:
         new_target = None if stance_target is _UNSET else stance_target
         new_claim = None if target_claim is _UNSET else target_claim
-        _target_check(
+        target_check(
             annotator=current.annotator,
             article=article,
             comment=current.comment,
@@ -467,7 +363,7 @@ def claim_restore(*, actor: AbstractBaseUser, article: Article, claim_id: int) -
         if comment is None:
             raise ValidationError("The comment that claim was on is gone; nothing was restored.")
     span_check(
-        text=_text_of(article=article, comment=comment),
+        text=text_of(article=article, comment=comment),
         start=before["start"],
         end=before["end"],
         quote=before["quote"],

@@ -17,7 +17,7 @@ from annotate.models import (
 )
 from annotate.services.agreement import agreement_forget
 from annotate.services.assignments import assignment_touch
-from annotate.services.claims import labels_writable_check
+from annotate.services.claim_checks import labels_writable_check
 from annotate.services.corpora import label_value_check
 from annotate.services.history import history_record
 from threads.models import Comment

@@ -30,6 +30,7 @@ from annotate.selectors.workspace import (
     workspace_text,
 )
 from annotate.services import claims
+from annotate.services.claim_checks import span_problems
 from annotate.workspace.forms import TARGET_CLAIM, ClaimForm, SpanForm
 from annotate.workspace.views import (
     PAGE,
@@ -182,17 +183,13 @@ def claim_new(request: AnnotatorRequest, article_id: int) -> HttpResponse:
             annotator=request.user, article=article, comment=comment
         ),
     )
-    errors: list[str] = []
-    try:
-        claims.span_check(
-            text=article.body if comment is None else comment.text,
-            start=span["start"],
-            end=span["end"],
-            quote=span["quote"],
-            comment=comment,
-        )
-    except ValidationError as error:
-        errors = messages_of(error)
+    errors = span_problems(
+        article=article,
+        comment=comment,
+        start=span["start"],
+        end=span["end"],
+        quote=span["quote"],
+    )
     context = _editor_context(
         article=article, comment=comment, schema=schema, form=form, span=span, errors=errors
     )

@@ -18,7 +18,7 @@ from annotate.models import (
     LabelKind,
     LabelValue,
 )
-from annotate.services.claims import span_check
+from annotate.services.claim_checks import span_check
 from annotate.services.corpora import label_value_check
 from annotate.services.gold.common import (
     GoldConflict,

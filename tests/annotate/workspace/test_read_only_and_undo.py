@@ -17,8 +17,8 @@ from annotate.models import (
     ReplyLabel,
 )
 from annotate.services.assignments import assignment_set_status
+from annotate.services.claim_checks import DONE_MESSAGE
 from annotate.services.claims import (
-    DONE_MESSAGE,
     UNDO_SECONDS,
     claim_create,
     claim_delete,
