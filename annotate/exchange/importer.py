@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -32,7 +33,7 @@ from annotate.exchange.checking import ThreadChecker
 from annotate.exchange.rows import CheckedThread
 from annotate.exchange.writing import threads_insert
 from annotate.services.corpora import corpus_get_or_create
-from threads.formats.records import FormatError, ThreadRecord
+from threads.formats.records import FormatError, ReadOptions, ThreadRecord
 from threads.formats.tree import ORPHAN_POLICIES
 from threads.models import Article, Corpus
 
@@ -55,14 +56,17 @@ class ImportSummary:
     reply_labels: int = 0
     users_created: int = 0
     seconds: float = 0.0
+    # What the readers of labelled corpora counted (ReadOptions.counts), e.g. byte-offset files.
+    counts: Counter[str] = field(default_factory=Counter)
 
     def __str__(self) -> str:
+        noticed = "".join(f" {key}: {n}." for key, n in sorted(self.counts.items()) if n)
         return (
             f"Imported {_n(self.threads, 'thread')} ({self.threads_existing} already there), "
             f"{_n(self.comments, 'comment')} (orphans: {self.orphans_attached} attached, "
             f"{self.orphans_skipped} skipped), {_n(self.claims, 'claim')}, "
             f"{_n(self.reply_labels, 'reply label')}, {_n(self.users_created, 'new user')} "
-            f"in {self.seconds:.2f} s."
+            f"in {self.seconds:.2f} s.{noticed}"
         )
 
 
@@ -77,6 +81,7 @@ def threads_import(
     fmt: str | None = None,
     orphans: str = "error",
     progress: bool = False,
+    options: ReadOptions | None = None,
 ) -> ImportSummary:
     """Import every thread of ``paths`` into the corpus ``corpus_slug``, all or nothing.
 
@@ -94,7 +99,12 @@ def threads_import(
     """
     try:
         summary = _threads_import(
-            corpus_slug=corpus_slug, paths=paths, fmt=fmt, orphans=orphans, progress=progress
+            corpus_slug=corpus_slug,
+            paths=paths,
+            fmt=fmt,
+            orphans=orphans,
+            progress=progress,
+            options=options or ReadOptions(),
         )
         if summary.threads:
             _loaded_tables_analyzed()
@@ -134,7 +144,13 @@ def _first_line(exc: Exception) -> str:
 
 @transaction.atomic
 def _threads_import(
-    *, corpus_slug: str, paths: Sequence[Path], fmt: str | None, orphans: str, progress: bool
+    *,
+    corpus_slug: str,
+    paths: Sequence[Path],
+    fmt: str | None,
+    orphans: str,
+    progress: bool,
+    options: ReadOptions,
 ) -> ImportSummary:
     started = time.perf_counter()
     reading.format_check(fmt)
@@ -153,10 +169,11 @@ def _threads_import(
     with tqdm(
         desc="import", unit=" threads", disable=not progress, file=sys.stderr, leave=False
     ) as bar:
-        for file, record in reading.records_read(paths, fmt=fmt):
+        for file, record in reading.records_read(paths, fmt=fmt, options=options):
             run.add(record, file=file)
             bar.update()
         run.flush()
+    run.summary.counts.update(options.counts)
     run.summary.seconds = time.perf_counter() - started
     return run.summary
 

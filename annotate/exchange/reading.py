@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from threads.formats import FORMATS, detect_format, read_threads
-from threads.formats.records import FormatError, ThreadRecord
+from threads.formats.records import FormatError, ReadOptions, ThreadRecord
 
 
 def format_check(fmt: str | None) -> None:
@@ -41,11 +41,13 @@ def paths_check(paths: Sequence[Path], *, fmt: str | None) -> list[Path]:
     return checked
 
 
-def records_read(paths: Sequence[Path], *, fmt: str | None) -> Iterator[tuple[str, ThreadRecord]]:
+def records_read(
+    paths: Sequence[Path], *, fmt: str | None, options: ReadOptions | None = None
+) -> Iterator[tuple[str, ThreadRecord]]:
     """Every thread of every file, in order, with the name of the file it came from."""
     for path in paths:
         file = str(path)
-        for record in read_threads(path, fmt=fmt):
+        for record in read_threads(path, fmt=fmt, options=options):
             yield file, record
 
 

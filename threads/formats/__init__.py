@@ -8,21 +8,32 @@ formats"); ``jsonl``, ``csv`` and ``convokit`` also write them ("Export").
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from threads.formats.records import CommentRecord, FormatError, ThreadRecord
+from threads.formats.records import CommentRecord, FormatError, ReadOptions, ThreadRecord
 
 __all__ = [
     "FORMATS",
     "CommentRecord",
     "FormatError",
+    "ReadOptions",
     "ThreadRecord",
     "detect_format",
     "read_threads",
 ]
 
-FORMATS = ("text", "jsonl", "convokit", "reddit")
+# Format name -> its module in this package. The labelled corpora's readers also take
+# ReadOptions (their labels' annotator, ...); the others read the file alone.
+_MODULES = {
+    "text": "text",
+    "jsonl": "jsonl",
+    "convokit": "convokit",
+    "reddit": "reddit",
+}
+LABELLED_FORMATS: frozenset[str] = frozenset()
+FORMATS = tuple(_MODULES)
 
 _ACCEPTED = (
     "text (.txt), jsonl (.jsonl), convokit (a folder or its utterances.jsonl), reddit (.json)"
@@ -51,12 +62,16 @@ def detect_format(path: Path) -> str:
     )
 
 
-def read_threads(path: Path, *, fmt: str | None = None) -> Iterator[ThreadRecord]:
-    """Yield one ThreadRecord per thread in the file (or ConvoKit folder) at ``path``.
+def read_threads(
+    path: Path, *, fmt: str | None = None, options: ReadOptions | None = None
+) -> Iterator[ThreadRecord]:
+    """Yield one ThreadRecord per thread in the file (or folder) at ``path``.
 
     Streams where the format allows (jsonl line by line). Comments come in file
     order with ``depth`` unset: ``tree.order_comments`` orders them and applies
-    the orphan policy. Raises FormatError for anything it cannot read.
+    the orphan policy. ``options`` carries what the labelled formats need (their
+    labels' annotator, ...) and collects what they count. Raises FormatError for
+    anything it cannot read.
     """
     path = Path(path)
     if fmt is None:
@@ -67,20 +82,10 @@ def read_threads(path: Path, *, fmt: str | None = None) -> Iterator[ThreadRecord
         raise FormatError(f"unknown format {fmt!r}; accepted: {', '.join(FORMATS)}", file=str(path))
     if not path.exists():
         raise FormatError("no such file", file=str(path))
-
+    if options is None:
+        options = ReadOptions()
     # Imported here so that importing the package stays cheap and cycle-free.
-    if fmt == "text":
-        from threads.formats import text
-
-        return text.read(path)
-    if fmt == "jsonl":
-        from threads.formats import jsonl
-
-        return jsonl.read(path)
-    if fmt == "convokit":
-        from threads.formats import convokit
-
-        return convokit.read(path)
-    from threads.formats import reddit
-
-    return reddit.read(path)
+    codec = importlib.import_module(f"threads.formats.{_MODULES[fmt]}")
+    if fmt in LABELLED_FORMATS:
+        return codec.read(path, options)  # type: ignore[no-any-return]
+    return codec.read(path)  # type: ignore[no-any-return]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -66,6 +68,22 @@ class ThreadRecord:
     annotations: dict[str, list[dict[str, Any]]] | None = None
     gold: dict[str, list[dict[str, Any]]] | None = None
     line: int | None = None
+
+
+@dataclass
+class ReadOptions:
+    """What a reader of a labelled corpus needs besides the file (DESIGN.md "Labelled corpora").
+
+    The unlabelled formats ignore it. ``counts`` is how a reader reports what it
+    noticed and handled (``counts["deleted tweets left out"] += 3``): the import's
+    summary prints each count that is not zero, under its key.
+    """
+
+    labels: Path | None = None  # pheme: the RumourEval task A labels file
+    annotator: str | None = None  # whose labels the file's labels become
+    as_gold: bool = False  # the file's labels become gold, settled by ``annotator``
+    stance_attribute: str = "Stance"  # brat: the attribute that holds a claim's stance
+    counts: Counter[str] = field(default_factory=Counter)
 
 
 def parse_datetime(value: str) -> datetime:

@@ -338,7 +338,9 @@ def test_it_refuses_a_claim_span_outside_its_text_whatever_the_reader(tmp_path, 
         comments=[CommentRecord("c1", None, "Short.")],
         annotations=annotated(claims=[claim(1, comment_id="c1", start=0, end=9, text="Short.")]),
     )
-    monkeypatch.setattr(reading, "read_threads", lambda path, fmt=None: iter([record]))
+    monkeypatch.setattr(
+        reading, "read_threads", lambda path, fmt=None, options=None: iter([record])
+    )
     path = write_jsonl(tmp_path / "a.jsonl", thread("t1"))
 
     with pytest.raises(FormatError, match=r"claim 1: span \[0, 9\) must satisfy"):
