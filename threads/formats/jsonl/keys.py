@@ -1,0 +1,30 @@
+"""The keys of a claim and a reply label in a jsonl line (DESIGN.md "Export")."""
+
+from __future__ import annotations
+
+CLAIM_KEYS = (
+    "id",
+    "annotator",
+    "comment_id",
+    "start",
+    "end",
+    "text",
+    "claim_type",
+    "stance",
+    "stance_target",
+    "note",
+    "created_at",
+    "updated_at",
+    "relations",
+    "attributes",
+)
+REPLY_LABEL_KEYS = ("annotator", "comment_id", "label", "toward")
+# Read and written as DESIGN.md's export has them, but only empty (relations, attributes) and
+# toward the parent for now: the database holds neither relations, claim attributes nor reply
+# labels toward the root yet, so a file that has them is refused rather than cut short.
+SUPPORTED_TOWARD = ("parent",)
+# Gold labels say who settled them and where they came from (DESIGN.md "Export").
+PROVENANCE_KEYS = ("settled_by", "source")
+GOLD_CLAIM_KEYS = (*CLAIM_KEYS, *PROVENANCE_KEYS)
+GOLD_REPLY_LABEL_KEYS = (*REPLY_LABEL_KEYS, *PROVENANCE_KEYS)
+_REQUIRED_CLAIM_KEYS = CLAIM_KEYS[:9]
