@@ -430,3 +430,25 @@ def test_it_tells_an_export_whose_first_task_is_long(tmp_path):
 
 def test_it_takes_a_lone_task_for_a_label_studio_file():
     assert labelstudio.is_export(SAMPLES / "not_a_list.json")
+
+
+def test_it_names_both_annotations_when_one_name_gets_two_reply_labels():
+    message = error(THREAD, ReadOptions(annotator="mia"))
+    assert "task 301, annotation 23: a second reply label by 'mia'" in message
+    assert "(annotation 21 gave one)" in message and "every annotation to that one name" in message
+
+
+def test_the_readme_example_reads_as_the_readme_says(tmp_path):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("**Label Studio**", 1)[1].split("```json\n", 1)[1].split("```", 1)[0]
+    assert example.count("\n") == 5
+    path = tmp_path / "export.json"
+    path.write_text(example, encoding="utf-8")
+    (thread,) = read(path)
+    assert (thread.id, [c.id for c in thread.comments]) == ("7", ["8"])
+    (claim,) = claims(thread).values()
+    assert (claim["annotator"], claim["stance"], claim["text"]) == (
+        "labelstudio-2",
+        "support",
+        "Israel should talk to Moscow",
+    )

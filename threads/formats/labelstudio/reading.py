@@ -304,6 +304,7 @@ def _task_labels(
         options.counts["Label Studio predictions left out"] += task.predictions
     offsets = TextOffsets(task.text)
     seen: set[str] = set()
+    labelled_by: dict[str, str] = {}  # annotator -> the annotation that gave their reply label
     for index, raw in enumerate(task.annotations, start=1):
         number = (as_id(raw.get("id")) if type(raw) is dict else None) or str(index)
 
@@ -330,6 +331,15 @@ def _task_labels(
             fail=fail,
         )
         labels["claims"].extend(found.claims)
+        for label in found.reply_labels:
+            earlier = labelled_by.setdefault(label["annotator"], number)
+            if earlier != number:
+                merged = "; the import gives every annotation to that one name"
+                raise fail(
+                    f"a second reply label by {label['annotator']!r} for this comment (annotation"
+                    f" {earlier} gave one): one annotator labels a reply once"
+                    + (merged if options.annotator else "")
+                )
         labels["reply_labels"].extend(found.reply_labels)
         if found.choices:
             task.meta.setdefault("labelstudio_choices", []).extend(found.choices)
