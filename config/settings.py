@@ -9,6 +9,7 @@ it wants.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
+    "axes",
     "threads",
     "annotate",
 ]
@@ -104,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -180,6 +184,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in lockout (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins for one username, or
+# from one address, further attempts (the right password included) are refused for
+# LOGIN_COOLOFF_MINUTES after the last one, with a page that says until when. Attempts are rows
+# in the database, so the count holds across workers and restarts; admins see them, and unlock
+# someone by deleting theirs, under "Axes" in the admin (or `manage.py axes_reset_username`).
+# API tokens are not passwords and are not counted here: see the API's address throttle below.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "annotate.security.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "annotate.security.lockout.lockout_response"
+# Behind a reverse proxy every request comes from the proxy's address: count the addresses the
+# trusted proxies put in X-Forwarded-For instead (how many proxies stand in front of gunicorn).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Sessions are read from the cache and written through to the database (Django's cached_db):
 # a request reads its session without a query, and signing out or a password change still ends
