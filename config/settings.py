@@ -9,6 +9,7 @@ it wants.
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -61,6 +62,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """A rate such as ``60/hour``, as (requests, seconds); the units DRF's throttles take."""
+    value = env_str(name, default) or default
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(second|minute|hour|day)\s*", value)
+    if match is None:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate; write requests/period, e.g. 60/hour "
+            "(period: second, minute, hour or day)."
+        )
+    return int(match[1]), _PERIODS[match[2]]
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
@@ -98,6 +114,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and DRF's authentication: an address past its limit of failed API
+    # authentications is refused without its token being looked up.
+    "annotate.api.throttle.AddressThrottleMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -270,6 +289,11 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Requests to /api/ that fail authentication (no token, a wrong one), counted per client
+# address in the shared cache before any token is looked up: past API_THROTTLE_ADDRESS in a
+# window, every API request from that address gets a 429 until the window ends.
+API_THROTTLE_ADDRESS = env_rate("API_THROTTLE_ADDRESS", "60/hour")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
