@@ -205,6 +205,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: Django tells every validator when a password has changed (on the user's
+    # save, whichever path set it: the password change page, a reset, the admin, the
+    # `changepassword` command), and this one revokes the user's API token then.
+    {"NAME": "annotate.security.passwords.RevokeApiTokenOnPasswordChange"},
 ]
 
 # Sign-in lockout (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins for one username, or
