@@ -133,6 +133,16 @@ def _setting(name: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def test_it_redirects_http_to_https_when_debug_is_off():
+    assert _setting("SECURE_SSL_REDIRECT").stdout.strip() == "True"
+
+
+def test_it_serves_plain_http_when_told_the_cookies_are_not_secure():
+    # `make serve` in the smoke test, and Docker on localhost: SECURE_COOKIES=0.
+    assert _setting("SECURE_SSL_REDIRECT", SECURE_COOKIES="0").stdout.strip() == "False"
+    assert _setting("SESSION_COOKIE_SECURE", SECURE_COOKIES="0").stdout.strip() == "False"
+
+
 def test_it_reads_the_api_address_rate():
     result = _setting("API_THROTTLE_ADDRESS", API_THROTTLE_ADDRESS="20/minute")
     assert result.stdout.strip() == "(20, 60)"
