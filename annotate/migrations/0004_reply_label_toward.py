@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'reply-label directions',
                 'verbose_name_plural': 'reply-label directions',
-                'constraints': [models.CheckConstraint(condition=models.Q(('toward_parent', True), ('toward_root', True), _connector='OR'), name='replylabelscope_some_direction')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('toward_parent', True), ('toward_root', True), _connector='OR'), name='replylabelscope_some_direction', violation_error_message='Reply labels need a direction: toward the parent, toward the article, or both.')],
             },
         ),
         migrations.RemoveConstraint(

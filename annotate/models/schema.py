@@ -57,6 +57,8 @@ class ReplyLabelScope(models.Model):
             models.CheckConstraint(
                 condition=Q(toward_parent=True) | Q(toward_root=True),
                 name="replylabelscope_some_direction",
+                violation_error_message="Reply labels need a direction: toward the parent, "
+                "toward the article, or both.",
             ),
         ]
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from annotate.models import (
+    DEFAULT_DIRECTIONS,
     DEFAULT_SCHEMA,
     Claim,
     LabelKind,
@@ -131,13 +132,16 @@ def reply_direction_check(*, corpus: Corpus, toward: str) -> None:
         )
 
 
-@transaction.atomic
-def reply_directions_set(*, corpus: Corpus, directions: Iterable[str]) -> tuple[str, ...]:
-    """Label ``corpus``'s replies in ``directions`` (``"parent"``, ``"root"``, or both); return
-    them, parent first. Refused: none, an unknown one, or turning off a direction that reply
-    labels are given in (nothing an annotator did is hidden). A change of directions changes
-    the agreement figures (``reply_labels`` is the parent direction only where there is one),
-    so the corpus's kept figures are forgotten."""
+def _directions_stored(corpus: Corpus) -> set[str]:
+    """The directions the database holds for ``corpus`` (not a cached row a form may have
+    changed in memory before it is saved)."""
+    scope = ReplyLabelScope.objects.filter(corpus=corpus).first()
+    return set(DEFAULT_DIRECTIONS if scope is None else scope.directions)
+
+
+def reply_directions_check(*, corpus: Corpus, directions: Iterable[str]) -> set[str]:
+    """``directions`` as :func:`reply_directions_set` would take them, or the ValidationError it
+    would raise (the admin's form asks before it saves)."""
     wanted = set(directions)
     unknown = sorted(wanted - set(Toward.values))
     if unknown:
@@ -148,8 +152,7 @@ def reply_directions_set(*, corpus: Corpus, directions: Iterable[str]) -> tuple[
         raise ValidationError(
             "Reply labels need a direction: toward the parent, toward the article, or both."
         )
-    before = set(reply_directions_get(corpus=corpus))
-    dropped = before - wanted
+    dropped = _directions_stored(corpus) - wanted
     if dropped:
         in_use = dict(
             ReplyLabel.objects.filter(article__corpus=corpus, toward__in=dropped)
@@ -164,6 +167,18 @@ def reply_directions_set(*, corpus: Corpus, directions: Iterable[str]) -> tuple[
                 f"{n} reply label{'s are' if n != 1 else ' is'} given {Toward(toward).label} in "
                 "this corpus: that direction cannot be turned off while they exist."
             )
+    return wanted
+
+
+@transaction.atomic
+def reply_directions_set(*, corpus: Corpus, directions: Iterable[str]) -> tuple[str, ...]:
+    """Label ``corpus``'s replies in ``directions`` (``"parent"``, ``"root"``, or both); return
+    them, parent first. Refused: none, an unknown one, or turning off a direction that reply
+    labels are given in (nothing an annotator did is hidden). A change of directions changes
+    the agreement figures (``reply_labels`` is the parent direction only where there is one),
+    so the corpus's kept figures are forgotten."""
+    before = _directions_stored(corpus)
+    wanted = reply_directions_check(corpus=corpus, directions=directions)
     scope, _ = ReplyLabelScope.objects.update_or_create(
         corpus=corpus,
         defaults={"toward_parent": Toward.PARENT in wanted, "toward_root": Toward.ROOT in wanted},
@@ -177,8 +192,8 @@ def reply_directions_set(*, corpus: Corpus, directions: Iterable[str]) -> tuple[
 def reply_directions_enable(*, corpus: Corpus, directions: Iterable[str]) -> list[str]:
     """Turn on those of ``directions`` the corpus does not label yet (an import whose file
     labels them); return them, parent first."""
-    before = reply_directions_get(corpus=corpus)
-    added = sorted(set(directions) - set(before))
+    before = _directions_stored(corpus)
+    added = sorted(set(directions) - before)
     if added:
         reply_directions_set(corpus=corpus, directions=[*before, *added])
     return added
