@@ -173,7 +173,8 @@ def get_corpus_for_reader(user: AnyUser, slug: str) -> Corpus:
     """A corpus whose every label ``user`` may read (its reviewers and researchers, admins);
     404 for anyone else, as for one that does not exist."""
     corpora = Corpus.objects.all() if is_admin(user) else corpora_for(user)
-    corpus = corpora.filter(slug=slug).first()
+    # With the directions its reply labels take: its agreement figures read them.
+    corpus = corpora.filter(slug=slug).select_related("reply_scope").first()
     if corpus is None:
         raise Http404("No corpus with this slug among those you can read.")
     return corpus
