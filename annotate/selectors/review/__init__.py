@@ -7,8 +7,9 @@ assigned to it, and anyone with a label on it; gold is not an annotator):
 - claims are grouped by text, span and claim type; a group is a disagreement when only some
   annotators marked that span, or when they gave it different stances or targets (a target
   claim counts as its span);
-- a comment's reply labels disagree when not every annotator gave the same label (one
-  annotator without a label while another has one counts).
+- a comment's reply labels in one direction (toward its parent, or toward the article where
+  the corpus labels that) disagree when not every annotator gave the same label (one annotator
+  without a label while another has one counts); each direction is one disagreement.
 
 One module a concern: :mod:`.disagreements` (pure), :mod:`.home` (the list),
 :mod:`.rows` (what the page reads of each label), :mod:`.page` (the page and its fragments).

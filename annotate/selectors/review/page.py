@@ -4,6 +4,7 @@ fragments a gold change returns."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -11,7 +12,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Q
 
 from annotate.access import get_thread_for_reviewer
-from annotate.models import Assignment, Claim, ReplyLabel, ThreadReview
+from annotate.models import Assignment, Claim, ReplyLabel, ThreadReview, Toward
 from annotate.selectors.review.disagreements import claim_disagreements, reply_disagrees
 from annotate.selectors.review.rows import (
     ClaimRow,
@@ -24,7 +25,7 @@ from annotate.selectors.review.rows import (
     claim_rows,
     reply_rows,
 )
-from annotate.selectors.schema import Schema, schema_get
+from annotate.selectors.schema import Schema, reply_directions_get, schema_get
 from annotate.selectors.workspace import ARTICLE_KEY
 from annotate.services.gold import majority, reply_labels_fingerprint
 from threads.models import Article, Comment
@@ -67,6 +68,29 @@ def _name(claims: list[ClaimRow], labels: list[ReplyRow], users: dict[int, Any])
         label.source = users[label.source_id].get_username() if label.source_id else ""
 
 
+def _reply_review(toward: str, labels: list[ReplyRow], annotators: list[Any]) -> ReplyReview:
+    """The annotators' labels on a comment in one direction, as the page settles them."""
+    by_annotator = {r.annotator_id: r for r in labels if not r.is_gold and r.toward == toward}
+    votes = [ReplyVote(u, by_annotator.get(u.pk)) for u in annotators]
+    given = {u.pk: r.label_id for u in annotators if (r := by_annotator.get(u.pk))}
+    return ReplyReview(
+        toward=toward,
+        votes=votes,
+        majority_id=majority(list(given.values())),
+        gold=next((r for r in labels if r.is_gold and r.toward == toward), None),
+        dis=reply_disagrees(given, {u.pk for u in annotators}),
+        seen=reply_labels_fingerprint(
+            [(v.annotator.get_username(), v.label.label_id) for v in votes if v.label]
+        ),
+    )
+
+
+def _directions_shown(directions: Iterable[str], labels: Iterable[ReplyRow]) -> list[str]:
+    """The directions the corpus labels, and any a label takes all the same, parent first."""
+    shown = set(directions) | {r.toward for r in labels}
+    return [toward for toward in Toward.values if toward in shown]
+
+
 def _build_text(
     *,
     key: str,
@@ -76,11 +100,11 @@ def _build_text(
     labels: list[ReplyRow],
     annotators: list[Any],
     by_id: dict[int, Any],
+    directions: Iterable[str],
 ) -> TextReview:
     own = [c for c in claims if not c.is_gold]
     gold = [c for c in claims if c.is_gold]
-    ids = {u.pk for u in annotators}
-    dis = claim_disagreements(own, ids, by_id)  # type: ignore[arg-type]  # duck-typed rows
+    dis = claim_disagreements(own, {u.pk for u in annotators}, by_id)  # type: ignore[arg-type]  # duck-typed rows
     gold_spans = {(c.start, c.end, c.claim_type_id) for c in gold}
     groups = set()
     for claim in own:
@@ -92,20 +116,10 @@ def _build_text(
     review = TextReview(key=key, comment=comment, text=text, lanes=lanes, gold=gold)
     review.dis = len(groups)
     if comment is not None:
-        by_annotator = {r.annotator_id: r for r in labels if not r.is_gold}
-        votes = [ReplyVote(u, by_annotator.get(u.pk)) for u in annotators]
-        given = {u.pk: r.label_id for u in annotators if (r := by_annotator.get(u.pk))}
-        reply_dis = reply_disagrees(given, ids)
-        review.reply = ReplyReview(
-            votes=votes,
-            majority_id=majority(list(given.values())),
-            gold=next((r for r in labels if r.is_gold), None),
-            dis=reply_dis,
-            seen=reply_labels_fingerprint(
-                [(v.annotator.get_username(), v.label.label_id) for v in votes if v.label]
-            ),
-        )
-        review.dis += int(reply_dis)
+        for toward in _directions_shown(directions, labels):
+            reply = _reply_review(toward, labels, annotators)
+            review.replies.append(reply)
+            review.dis += int(reply.dis)
     return review
 
 
@@ -132,6 +146,7 @@ def review_thread_get(*, user: AbstractBaseUser, article_id: int) -> ReviewThrea
     for label in labels:
         labels_by[label.comment_id].append(label)
     review = ThreadReview.objects.filter(article=article).select_related("updated_by").first()
+    directions = reply_directions_get(corpus=article.corpus)  # read with the article
     article_text = _build_text(
         key=ARTICLE_KEY,
         comment=None,
@@ -140,6 +155,7 @@ def review_thread_get(*, user: AbstractBaseUser, article_id: int) -> ReviewThrea
         labels=[],
         annotators=annotators,
         by_id=by_id,
+        directions=directions,
     )
     items = [
         _build_text(
@@ -150,6 +166,7 @@ def review_thread_get(*, user: AbstractBaseUser, article_id: int) -> ReviewThrea
             labels=labels_by.get(c.pk, []),
             annotators=annotators,
             by_id=by_id,
+            directions=directions,
         )
         for c in comments
     ]
@@ -180,7 +197,7 @@ def review_thread_get(*, user: AbstractBaseUser, article_id: int) -> ReviewThrea
 def review_text_get(*, article: Article, comment: Comment | None, schema: Schema) -> TextReview:
     """One text as the review page shows it, for the fragment a gold change returns: three
     queries (its claims, its reply labels, the people), four when its claims target claims in
-    other texts."""
+    other texts (the article read with its corpus's directions, as the review views read it)."""
     claims = claim_rows(
         Claim.objects.filter(article=article, comment=comment).order_by("start", "end", "id"),
         schema,
@@ -204,6 +221,7 @@ def review_text_get(*, article: Article, comment: Comment | None, schema: Schema
         labels=labels,
         annotators=annotators,
         by_id=by_id,
+        directions=reply_directions_get(corpus=article.corpus),
     )
 
 

@@ -33,7 +33,16 @@ _CLAIM_COLUMNS = (
 )
 # An annotator's reply label is accepted as the value the page showed (its id is its version);
 # only a gold one's time is read: 6,000 times parsed cost more than the rest of the read.
-_REPLY_COLUMNS = ("id", "annotator_id", "comment_id", "label_id", "is_gold", "gold_at", "source_id")
+_REPLY_COLUMNS = (
+    "id",
+    "annotator_id",
+    "comment_id",
+    "label_id",
+    "is_gold",
+    "gold_at",
+    "source_id",
+    "toward",
+)
 
 
 @dataclass(slots=True)
@@ -73,6 +82,7 @@ class ReplyRow:
     is_gold: bool
     updated_at: Any  # gold only (None for an annotator's label)
     source_id: int | None
+    toward: str
     label: str = ""
     annotator: str = ""
     source: str = ""
@@ -100,8 +110,10 @@ class ReplyVote:
 
 @dataclass
 class ReplyReview:
-    """The annotators' reply labels on one comment, the majority and the gold one."""
+    """The annotators' reply labels on one comment in one direction (``toward``: ``parent`` or
+    ``root``), their majority and the gold one."""
 
+    toward: str
     votes: list[ReplyVote]
     majority_id: int | None
     gold: ReplyRow | None
@@ -122,7 +134,7 @@ class TextReview:
     text: str
     lanes: list[Lane]
     gold: list[ClaimRow]
-    reply: ReplyReview | None = None
+    replies: list[ReplyReview] = field(default_factory=list)  # a comment's, one per direction
     descendants: int = 0
     closes: int = 0
     dis: int = 0
