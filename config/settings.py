@@ -356,6 +356,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the reply-label directions, wherever they appear (a label's toward, the
+    # directions a corpus labels).
+    "ENUM_NAME_OVERRIDES": {"TowardEnum": "annotate.models.Toward"},
 }
 
 LOGGING = {
