@@ -79,3 +79,12 @@ def test_it_refuses_to_turn_off_a_direction_labels_are_given_in(admin_client, co
     assert response.status_code == 200
     assert "given toward the article in this corpus" in response.content.decode()
     assert directions_of(corpus) == ("parent", "root")
+
+
+def test_it_lists_reply_labels_with_their_direction(admin_client, corpus, thread):
+    from django.urls import reverse
+
+    ReplyLabelFactory(comment=thread["c1"], toward="root")
+    url = reverse("admin:annotate_replylabel_changelist") + "?toward__exact=root"
+    body = admin_client.get(url).content.decode()
+    assert 'class="field-toward">toward the article<' in body
