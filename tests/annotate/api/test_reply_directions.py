@@ -7,11 +7,10 @@ import pytest
 
 from annotate.services.corpora import reply_directions_set
 from tests.annotate.api.clients import client_for, ids
+from tests.annotate.api.test_queries import THROTTLE  # the queries the throttles make
 from tests.factories import ReplyLabelFactory
 
 pytestmark = pytest.mark.django_db
-
-THROTTLE = 6  # the queries the throttles make (as in test_queries)
 
 
 @pytest.fixture
