@@ -69,6 +69,7 @@ def reply_label_set(
                 created = ReplyLabel.objects.create(
                     annotator_id=annotator.pk,
                     article_id=comment.article_id,
+                    corpus_id=corpus_id,
                     comment=comment,
                     label=label,
                     created_at=now,
