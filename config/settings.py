@@ -8,12 +8,15 @@ it wants.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
+
+from config.logs import LOG_FORMATS, logging_config, structlog_configure
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -91,9 +94,13 @@ INSTALLED_APPS = [
     "template_partials",
     "threads",
     "annotate",
+    "django_structlog",
+    "config.apps.ConfigConfig",  # the request log's receivers; /healthz (config.health)
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer is logged and timed, redirects and static files included.
+    "django_structlog.middlewares.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -245,6 +252,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# A load balancer probes /healthz over plain http inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -281,9 +290,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-}
+# Logs: one JSON object a line on stdout (LOG_FORMAT=json, the default with DEBUG off) or
+# readable lines (console, the default with DEBUG on); a line per request with its id, method,
+# path, status, duration and user (config/logs.py). The request id comes from the proxy's
+# X-Request-ID when it sends one, and goes back in the response's.
+LOG_FORMAT = env_str("LOG_FORMAT") or ("console" if DEBUG else "json")
+if LOG_FORMAT not in LOG_FORMATS:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use json or console.")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL") or "WARNING")
+structlog_configure()
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env_bool("TRUST_REQUEST_ID", True)
+# The proxy in front logs client addresses; the app's lines do without them.
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+# One line a request: the line at its start only at DEBUG level.
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG

@@ -118,3 +118,28 @@ def test_it_shares_one_cache_between_processes_in_the_database_by_default():
 def test_it_uses_redis_for_the_cache_when_redis_url_is_set():
     backend = _cache_backend(REDIS_URL="redis://127.0.0.1:6379/0")
     assert backend == "django.core.cache.backends.redis.RedisCache"
+
+
+def _log_format(**env: str) -> subprocess.CompletedProcess[str]:
+    code = "import config.settings as s; print(s.LOG_FORMAT)"
+    clean = {k: v for k, v in os.environ.items() if k not in {"LOG_FORMAT", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean | {"ENV_FILE": "/nonexistent", "SECRET_KEY": "x" * 50} | env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_it_logs_json_lines_when_debug_is_off_and_readable_lines_in_debug():
+    assert _log_format(DEBUG="0").stdout.strip() == "json"
+    assert _log_format(DEBUG="1").stdout.strip() == "console"
+    assert _log_format(DEBUG="1", LOG_FORMAT="json").stdout.strip() == "json"
+
+
+def test_it_names_the_log_formats_it_knows():
+    result = _log_format(LOG_FORMAT="xml")
+    assert result.returncode != 0
+    assert "LOG_FORMAT='xml': use json or console." in result.stderr
