@@ -73,6 +73,16 @@ web: $(STAMP)
 		--workers $${WEB_CONCURRENCY:-2} --worker-class gthread --threads $${GUNICORN_THREADS:-4} \
 		$(GUNICORN_ARGS)
 
+# A backup of the app's database ($$DATABASE_URL, else the development SQLite file) to
+# var/backups/ or BACKUP=FILE, and a restore from BACKUP=FILE (stop the web and the workers
+# first): pg_dump/pg_restore on PostgreSQL, SQLite's backup API (scripts/database_backup.py).
+backup: $(STAMP)
+	$(BIN)/python scripts/database_backup.py backup $(if $(BACKUP),--output $(BACKUP))
+
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "Which backup? make restore BACKUP=var/backups/FILE" >&2; exit 2; }
+	$(BIN)/python scripts/database_backup.py restore $(BACKUP)
+
 bench: $(STAMP)
 	$(BIN)/python bench/import_export.py
 
