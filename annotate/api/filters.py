@@ -138,10 +138,11 @@ def _id_order_kept(qs: QuerySet[Claim | ReplyLabel, Any], field: str) -> F | Fun
     """``field`` as an expression SQLite will not read through an index, on SQLite only.
 
     SQLite has no statistics to weigh an index on ``field`` against the id order
-    a page is read in, so for ``corpus=`` or ``annotator=`` it would collect and
-    sort every claim of the corpus (a million: seconds) to return 100. Written
-    ``+field``, the page is read in id order and stops once full. PostgreSQL
-    weighs both plans itself and gets the plain column.
+    a page is read in, so for ``annotator=`` it would collect and sort every
+    claim of the annotator (a million: seconds) to return 100. Written
+    ``+field``, the page is read in id order (or through (corpus, id) with
+    ``corpus=``) and stops once full. PostgreSQL weighs both plans itself and
+    gets the plain column.
     """
     if connections[qs.db].vendor != "sqlite":
         return F(field)
