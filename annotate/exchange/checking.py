@@ -271,6 +271,10 @@ class ThreadChecker:
             what = f"{'gold ' if is_gold else ''}reply label of {annotator!r} on {comment!r}"
             if not isinstance(annotator, str) or not annotator:
                 raise error(f"{what}: the annotator must be a username")
+            if item.get("toward", "parent") != "parent":
+                # Until the database keeps the direction, a label toward the root is refused,
+                # not written as one toward the parent.
+                raise error(f"{what}: reply labels toward {item['toward']!r} are not kept yet")
             if comment in skipped:
                 continue
             if comment is None or comment not in texts:

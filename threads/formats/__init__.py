@@ -2,7 +2,8 @@
 
 Pure code: no database, no annotation models (STYLE.md). One module per format:
 ``text``, ``jsonl``, ``convokit``, ``reddit`` read threads (DESIGN.md "Import
-formats"); ``jsonl``, ``csv`` and ``convokit`` also write them ("Export").
+formats"), ``pheme`` labelled RumourEval/PHEME threads; ``jsonl``, ``csv`` and
+``convokit`` also write them ("Export").
 ``tree.order_comments`` puts a thread's comments in display order.
 """
 
@@ -31,12 +32,14 @@ _MODULES = {
     "jsonl": "jsonl",
     "convokit": "convokit",
     "reddit": "reddit",
+    "pheme": "pheme",
 }
-LABELLED_FORMATS: frozenset[str] = frozenset()
+LABELLED_FORMATS: frozenset[str] = frozenset({"pheme"})
 FORMATS = tuple(_MODULES)
 
 _ACCEPTED = (
-    "text (.txt), jsonl (.jsonl), convokit (a folder or its utterances.jsonl), reddit (.json)"
+    "text (.txt), jsonl (.jsonl), convokit (a folder or its utterances.jsonl), reddit (.json),"
+    " pheme (a RumourEval/PHEME thread folder holding structure.json, or folders of them)"
 )
 
 
@@ -44,10 +47,12 @@ def detect_format(path: Path) -> str:
     """The format a file's name says it is in; a FormatError for a name that says nothing."""
     path = Path(path)
     if path.is_dir():
-        return "convokit"
+        return _folder_format(path)
     name = path.name.lower()
     if name == "utterances.jsonl":
         return "convokit"
+    if name == "structure.json":
+        return "pheme"
     suffix = path.suffix.lower()
     if suffix == ".txt":
         return "text"
@@ -60,6 +65,15 @@ def detect_format(path: Path) -> str:
         " (or name the format with --format)",
         file=str(path),
     )
+
+
+def _folder_format(path: Path) -> str:
+    """A folder's format, by its files: RumourEval/PHEME thread folders hold structure.json."""
+    if (path / "utterances.jsonl").exists():
+        return "convokit"
+    from threads.formats.pheme.folders import holds_threads
+
+    return "pheme" if holds_threads(path) else "convokit"
 
 
 def read_threads(

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotate.exchange import threads_import
 from threads.formats import FORMATS
-from threads.formats.records import FormatError
+from threads.formats.records import FormatError, ReadOptions
 from threads.formats.tree import ORPHAN_POLICIES
 
 
@@ -39,6 +39,21 @@ class Command(BaseCommand):
             help="a comment whose parent is not in the file: refuse the import (error), make "
             "it a top-level comment (attach) or leave it out with its replies (skip)",
         )
+        parser.add_argument(
+            "--labels",
+            type=Path,
+            metavar="FILE",
+            help="pheme: a RumourEval task A labels file ({tweet id: label}); the replies' labels "
+            "become reply labels toward the root, the source tweet's goes to the article's meta",
+        )
+        parser.add_argument(
+            "--annotator",
+            metavar="NAME",
+            help="the account the labels are imported as (created without a password if missing)",
+        )
+        parser.add_argument(
+            "--as-gold", action="store_true", help="the labels become gold, settled by --annotator"
+        )
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -50,6 +65,11 @@ class Command(BaseCommand):
                 fmt=options["format"],
                 orphans=options["orphans"],
                 progress=progress,
+                options=ReadOptions(
+                    labels=options["labels"],
+                    annotator=options["annotator"],
+                    as_gold=options["as_gold"],
+                ),
             )
         except FormatError as exc:
             raise CommandError(str(exc)) from exc

@@ -1,0 +1,138 @@
+"""One tweet file (a Twitter API v1.1 status object) as the fields of an article or comment.
+
+Kept as fields: the id (``id_str``), the text (``full_text`` if the tweet has it,
+else ``text``, exactly as the file has it, HTML entities such as ``&amp;``
+included), the author (``user.screen_name``) and the time (``created_at``, as
+Twitter writes it: ``Sun Dec 14 23:43:23 +0000 2014``). A reply's
+``in_reply_to_status_id(_str)`` becomes its parent. Everything else stays in
+``meta`` as the file has it (``user`` less its ``screen_name``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from threads.formats.jsonl.values import kind_of
+from threads.formats.pheme.files import has_nul_escape, json_loaded, line_of
+from threads.formats.records import FormatError
+
+TWITTER_TIME_EXAMPLE = "Sun Dec 14 23:43:23 +0000 2014"
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+        start=1,
+    )
+}
+
+
+@dataclass(slots=True)
+class Tweet:
+    id: str
+    text: str
+    author: str
+    created_at: datetime | None
+    meta: dict[str, Any] = field(default_factory=dict)
+    nul: bool = False  # the file holds a \u0000 escape: record_checked must look at it
+
+
+def tweet_read(
+    path: str, *, expected_id: str, thread: str, why: str, parent: str | None = None
+) -> Tweet:
+    """The tweet in the file at ``path``, which must be the tweet ``expected_id``.
+
+    ``why`` says where that id comes from, for the error when the file holds another.
+    A reply names its ``parent`` in structure.json: its ``in_reply_to_status_id_str``
+    must say the same. The source tweet (no ``parent``) keeps what it replies to in meta.
+    """
+    obj, data = json_loaded(path)
+
+    def fail(message: str, key: str | None = None) -> FormatError:
+        line = line_of(data, key) if key is not None else None
+        return FormatError(message, file=path, line=line, record=thread)
+
+    if type(obj) is not dict:
+        raise fail(f"expected a tweet (a JSON object), found {kind_of(obj)}")
+    tweet_id = obj.pop("id_str", None)
+    number = obj.pop("id", None)
+    if type(tweet_id) is not str:
+        if type(number) is not int:
+            raise fail('the tweet has no "id_str" (nor a numeric "id")')
+        tweet_id = str(number)
+    if tweet_id != expected_id:
+        raise fail(f"the tweet's id is {tweet_id!r}, but {why} {expected_id!r}", "id_str")
+    text = obj.pop("full_text", None)
+    if text is None:
+        text = obj.pop("text", None)
+    if type(text) is not str:
+        raise fail(
+            f'the tweet has no text: "full_text" or "text" must be a string, not {kind_of(text)}'
+        )
+    stamp = obj.pop("created_at", None)
+    created_at = None
+    if stamp is not None:
+        created_at = twitter_time_or_fail(stamp, lambda m: fail(m, "created_at"))
+    user = obj.get("user")
+    author = ""
+    if type(user) is dict:
+        name = user.pop("screen_name", None)
+        if type(name) is str:
+            author = name
+        elif name is not None:
+            raise fail(f'"user.screen_name" must be a string, not {kind_of(name)}', "screen_name")
+    if parent is not None:
+        in_reply_to = obj.pop("in_reply_to_status_id_str", None)
+        number = obj.pop("in_reply_to_status_id", None)
+        if in_reply_to is None and type(number) is int:
+            in_reply_to = str(number)
+        if in_reply_to != parent:
+            said = "is null" if in_reply_to is None else f"is {in_reply_to!r}"
+            raise fail(
+                f"tweet {tweet_id}: in_reply_to_status_id_str {said}, but structure.json puts"
+                f" it under {parent}",
+                "in_reply_to_status_id_str",
+            )
+    return Tweet(tweet_id, text, author, created_at, obj, has_nul_escape(data))
+
+
+def twitter_time_or_fail(value: Any, fail: Callable[[str], FormatError]) -> datetime:
+    try:
+        return twitter_time(value)
+    except ValueError:
+        raise fail(
+            f'"created_at" {value!r} is not a time as Twitter writes it,'
+            f" such as {TWITTER_TIME_EXAMPLE!r}"
+        ) from None
+
+
+def twitter_time(value: Any) -> datetime:
+    """An aware datetime from Twitter's ``Sun Dec 14 23:43:23 +0000 2014``; else ValueError.
+
+    Taken apart by hand: strptime costs several times as much, once per tweet.
+    """
+    if type(value) is str:
+        parts = value.split(" ")
+        if len(parts) == 6:
+            _, month, day, clock, offset, year = parts
+            hms = clock.split(":")
+            if (
+                month in _MONTHS
+                and len(hms) == 3
+                and len(offset) == 5
+                and offset[0] in "+-"
+                and (day + year + offset[1:] + "".join(hms)).isdigit()
+                and (day + year + offset[1:] + "".join(hms)).isascii()
+            ):
+                if offset == "+0000":
+                    zone: timezone = UTC
+                else:
+                    minutes = int(offset[1:3]) * 60 + int(offset[3:])
+                    zone = timezone(timedelta(minutes=-minutes if offset[0] == "-" else minutes))
+                hour, minute, second = (int(p) for p in hms)
+                return datetime(
+                    int(year), _MONTHS[month], int(day), hour, minute, second, tzinfo=zone
+                )
+    raise ValueError(f"not a Twitter time: {value!r}")
