@@ -531,3 +531,21 @@ def test_it_refuses_labels_without_an_annotator():
 
 def test_it_refuses_gold_without_labels():
     assert "--labels FILE" in read_error(NESTED, annotator="victor", as_gold=True).message
+
+
+def test_it_reads_a_file_longer_than_one_read(tmp_path):
+    folder = copied(tmp_path)
+    structure = load(folder / "structure.json")
+    (folder / "structure.json").write_text(json.dumps(structure) + " " * 200_000, encoding="utf-8")
+
+    assert len(one(folder).comments) == 4
+
+
+def test_it_refuses_an_empty_tweet_file(tmp_path):
+    folder = copied(tmp_path)
+    (folder / "replies" / f"{R4}.json").write_bytes(b"")
+
+    error = read_error(folder)
+
+    assert error.file == str(folder / "replies" / f"{R4}.json")
+    assert error.message == "the file is empty; expected JSON"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from threads.formats.jsonl.values import kind_of
@@ -21,7 +21,7 @@ from threads.formats.records import FormatError
 
 TWITTER_TIME_EXAMPLE = "Sun Dec 14 23:43:23 +0000 2014"
 _MONTHS = {
-    name: number
+    name: f"{number:02d}"
     for number, name in enumerate(
         ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
         start=1,
@@ -111,28 +111,13 @@ def twitter_time_or_fail(value: Any, fail: Callable[[str], FormatError]) -> date
 def twitter_time(value: Any) -> datetime:
     """An aware datetime from Twitter's ``Sun Dec 14 23:43:23 +0000 2014``; else ValueError.
 
-    Taken apart by hand: strptime costs several times as much, once per tweet.
+    Rewritten as ISO 8601 for ``datetime.fromisoformat``, which checks every digit: a
+    quarter of what strptime costs, once per tweet.
     """
-    if type(value) is str:
-        parts = value.split(" ")
-        if len(parts) == 6:
-            _, month, day, clock, offset, year = parts
-            hms = clock.split(":")
-            if (
-                month in _MONTHS
-                and len(hms) == 3
-                and len(offset) == 5
-                and offset[0] in "+-"
-                and (day + year + offset[1:] + "".join(hms)).isdigit()
-                and (day + year + offset[1:] + "".join(hms)).isascii()
-            ):
-                if offset == "+0000":
-                    zone: timezone = UTC
-                else:
-                    minutes = int(offset[1:3]) * 60 + int(offset[3:])
-                    zone = timezone(timedelta(minutes=-minutes if offset[0] == "-" else minutes))
-                hour, minute, second = (int(p) for p in hms)
-                return datetime(
-                    int(year), _MONTHS[month], int(day), hour, minute, second, tzinfo=zone
-                )
+    if type(value) is str and len(value) == 30:
+        month = _MONTHS.get(value[4:7])
+        if month is not None and value[3] == value[7] == value[10] == value[19] == value[25] == " ":
+            return datetime.fromisoformat(
+                f"{value[26:]}-{month}-{value[8:10]}T{value[11:19]}{value[20:25]}"
+            )
     raise ValueError(f"not a Twitter time: {value!r}")
