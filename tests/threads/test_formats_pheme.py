@@ -549,3 +549,12 @@ def test_it_refuses_an_empty_tweet_file(tmp_path):
 
     assert error.file == str(folder / "replies" / f"{R4}.json")
     assert error.message == "the file is empty; expected JSON"
+
+
+def test_it_refuses_a_labels_file_with_a_format_that_takes_none():
+    jsonl = Path(__file__).parent / "samples" / "threads.jsonl"
+
+    with pytest.raises(FormatError) as caught:
+        read_threads(jsonl, options=ReadOptions(labels=LABELS, annotator="rumoureval"))
+
+    assert caught.value.file == str(jsonl) and "jsonl files carry their own" in str(caught.value)

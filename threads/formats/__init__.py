@@ -102,4 +102,10 @@ def read_threads(
     codec = importlib.import_module(f"threads.formats.{_MODULES[fmt]}")
     if fmt in LABELLED_FORMATS:
         return codec.read(path, options)  # type: ignore[no-any-return]
+    if options.labels is not None:
+        raise FormatError(
+            f"a labels file (--labels) goes with pheme threads; {fmt} files carry their own"
+            " labels, if any",
+            file=str(path),
+        )
     return codec.read(path)  # type: ignore[no-any-return]
