@@ -8,14 +8,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from annotate.exchange import threads_import
+from annotate.exchange import corpus_export, threads_import
+from annotate.models import LabelKind, LabelValue, ReplyLabel
+from tests.factories import CorpusFactory
 from threads.formats.records import FormatError, ReadOptions
-from threads.models import Article, Comment
+from threads.models import Article, Comment, Corpus
 
 SAMPLES = Path(__file__).resolve().parents[2] / "threads" / "samples" / "pheme"
 DATASET = SAMPLES / "semeval2017-task8-dataset"
@@ -157,3 +160,98 @@ def test_the_command_refuses_labels_without_an_annotator():
         run("import_threads", str(EVENTS), "--corpus", "rumours", "--labels", str(LABELS))
 
     assert not Article.objects.exists()
+
+
+# --- labels (reply labels toward the root) -------------------------------------------------
+
+
+# Reply labels toward the root are kept once branch toward lands; until then the import
+# refuses them (rather than keep them as labels toward the parent).
+waiting_on_toward = pytest.mark.xfail(strict=True, reason="reply labels toward the root")
+
+
+def labelled(**options) -> ReadOptions:
+    return ReadOptions(labels=options.pop("labels", LABELS), annotator="rumoureval", **options)
+
+
+@waiting_on_toward
+def test_it_imports_the_labels_as_reply_labels_toward_the_root():
+    summary = threads_import(corpus_slug="rumours", paths=[EVENTS], options=labelled())
+
+    labels = ReplyLabel.objects.filter(comment__article__external_id=SOURCE)
+    assert summary.reply_labels == 7
+    assert sorted((x.comment.external_id, x.label.name, x.toward) for x in labels) == [
+        (R1, "query", "root"),
+        (R2, "support", "root"),
+        ("552800902271164416", "comment", "root"),
+        ("552801311920381953", "deny", "root"),
+    ]
+    assert {(x.annotator.username, x.is_gold) for x in labels} == {("rumoureval", False)}
+
+
+@waiting_on_toward
+def test_it_creates_the_annotator_without_a_password():
+    summary = threads_import(corpus_slug="rumours", paths=[NESTED], options=labelled())
+
+    assert summary.users_created == 1
+    assert not get_user_model().objects.get(username="rumoureval").has_usable_password()
+
+
+@waiting_on_toward
+def test_it_imports_the_labels_as_gold_settled_by_the_annotator():
+    threads_import(corpus_slug="rumours", paths=[NESTED], options=labelled(as_gold=True))
+
+    labels = ReplyLabel.objects.all()
+    assert len(labels) == 4
+    assert {(x.annotator.username, x.is_gold, x.source_id, x.toward) for x in labels} == {
+        ("rumoureval", True, None, "root")
+    }
+
+
+@waiting_on_toward
+def test_it_takes_a_label_the_corpus_schema_has_beyond_the_defaults(tmp_path):
+    corpus = CorpusFactory(slug="rumours")
+    LabelValue.objects.create(corpus=corpus, kind=LabelKind.REPLY_LABEL, name="agree")
+
+    threads_import(
+        corpus_slug="rumours",
+        paths=[NESTED],
+        options=labelled(labels=labels_file(tmp_path, {R1: "agree"})),
+    )
+
+    assert ReplyLabel.objects.get().label.name == "agree"
+
+
+@waiting_on_toward
+def test_it_exports_the_labels_toward_the_root_as_it_imported_them(tmp_path):
+    threads_import(corpus_slug="rumours", paths=[NESTED], options=labelled())
+    out = tmp_path / "out.jsonl"
+
+    corpus_export(corpus=Corpus.objects.get(slug="rumours"), fmt="jsonl", path=out)
+
+    (line,) = out.read_text(encoding="utf-8").splitlines()
+    exported = json.loads(line)["annotations"]["reply_labels"]
+    assert sorted((x["comment_id"], x["label"], x["toward"]) for x in exported) == [
+        (R1, "query", "root"),
+        (R2, "support", "root"),
+        ("552800902271164416", "comment", "root"),
+        ("552801311920381953", "deny", "root"),
+    ]
+
+
+@waiting_on_toward
+def test_the_command_imports_the_labels_as_gold():
+    output = run(
+        "import_threads",
+        str(NESTED),
+        "--corpus",
+        "rumours",
+        "--labels",
+        str(LABELS),
+        "--annotator",
+        "victor",
+        "--as-gold",
+    )
+
+    assert "4 reply labels" in output
+    assert ReplyLabel.objects.filter(is_gold=True, annotator__username="victor").count() == 4
