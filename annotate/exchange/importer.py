@@ -183,17 +183,32 @@ def _threads_import(
 
 
 def threads_import_upload(
-    *, corpus_slug: str, name: str, data: bytes, fmt: str | None = None, orphans: str = "error"
+    *,
+    corpus_slug: str,
+    name: str,
+    data: bytes,
+    fmt: str | None = None,
+    orphans: str = "error",
+    options: ReadOptions | None = None,
+    labels: tuple[str, bytes] | None = None,
 ) -> ImportSummary:
     """Import an uploaded file (the admin form): same rules as :func:`threads_import`.
 
     ``name`` is the uploaded file's name: it chooses the format (unless ``fmt``
-    does) and is the file named in error messages. A ``.zip`` holding a ConvoKit
-    corpus folder is imported as ConvoKit.
+    does) and is the file named in error messages. A ``.zip`` is imported as what
+    it holds (a ConvoKit corpus, PHEME threads, brat pairs). ``labels`` is a second
+    upload, (name, contents), that becomes ``options.labels`` (PHEME's labels file).
     """
-    with reading.upload_saved(name=name, data=data) as upload:
+    options = options or ReadOptions()
+    with reading.upload_saved(name=name, data=data, labels=labels) as upload:
+        if upload.labels is not None:
+            options.labels = upload.labels
         return threads_import(
-            corpus_slug=corpus_slug, paths=[upload.path], fmt=fmt or upload.fmt, orphans=orphans
+            corpus_slug=corpus_slug,
+            paths=[upload.path],
+            fmt=fmt or upload.fmt,
+            orphans=orphans,
+            options=options,
         )
 
 

@@ -2,8 +2,8 @@
 
 Pure code: no database, no annotation models (STYLE.md). One module per format:
 ``text``, ``jsonl``, ``convokit``, ``reddit`` read threads (DESIGN.md "Import
-formats"), ``pheme`` labelled RumourEval/PHEME threads; ``jsonl``, ``csv`` and
-``convokit`` also write them ("Export").
+formats"), ``labelstudio`` and ``pheme`` threads with their labels ("Labelled
+corpora"); ``jsonl``, ``csv`` and ``convokit`` also write them ("Export").
 ``tree.order_comments`` puts a thread's comments in display order.
 """
 
@@ -16,7 +16,9 @@ from pathlib import Path
 from threads.formats.records import CommentRecord, FormatError, ReadOptions, ThreadRecord
 
 __all__ = [
+    "FILES",
     "FORMATS",
+    "LABELLED_FORMATS",
     "CommentRecord",
     "FormatError",
     "ReadOptions",
@@ -32,19 +34,31 @@ _MODULES = {
     "jsonl": "jsonl",
     "convokit": "convokit",
     "reddit": "reddit",
+    "labelstudio": "labelstudio",
     "pheme": "pheme",
 }
-LABELLED_FORMATS: frozenset[str] = frozenset({"pheme"})
+LABELLED_FORMATS: frozenset[str] = frozenset({"labelstudio", "pheme"})
+# Those whose labels come in a file of their own (ReadOptions.labels), beside the threads.
+_LABELS_FILE_FORMATS = frozenset({"pheme"})
 FORMATS = tuple(_MODULES)
 
-_ACCEPTED = (
-    "text (.txt), jsonl (.jsonl), convokit (a folder or its utterances.jsonl), reddit (.json),"
-    " pheme (a RumourEval/PHEME thread folder holding structure.json, or folders of them)"
-)
+# What each format's files look like, for messages and the admin's upload form.
+FILES = {
+    "text": ".txt",
+    "jsonl": ".jsonl",
+    "convokit": "a folder or its utterances.jsonl",
+    "reddit": ".json",
+    "labelstudio": ".json (a Label Studio export)",
+    "pheme": "a RumourEval/PHEME thread folder holding structure.json, or folders of them",
+}
+_ACCEPTED = ", ".join(f"{fmt} ({FILES[fmt]})" for fmt in FORMATS)
 
 
 def detect_format(path: Path) -> str:
-    """The format a file's name says it is in; a FormatError for a name that says nothing."""
+    """The format a file's name says it is in; a FormatError for a name that says nothing.
+
+    A ``.json`` file is the one name two formats share: its first item tells them apart.
+    """
     path = Path(path)
     if path.is_dir():
         return _folder_format(path)
@@ -59,7 +73,10 @@ def detect_format(path: Path) -> str:
     if suffix == ".jsonl":
         return "jsonl"
     if suffix == ".json":
-        return "reddit"
+        # Both are JSON lists: a Label Studio export's tasks have "data" and "annotations".
+        from threads.formats.labelstudio import is_export
+
+        return "labelstudio" if is_export(path) else "reddit"
     raise FormatError(
         f"cannot tell the format from the name; accepted: {_ACCEPTED}"
         " (or name the format with --format)",
@@ -100,12 +117,12 @@ def read_threads(
         options = ReadOptions()
     # Imported here so that importing the package stays cheap and cycle-free.
     codec = importlib.import_module(f"threads.formats.{_MODULES[fmt]}")
-    if fmt in LABELLED_FORMATS:
-        return codec.read(path, options)  # type: ignore[no-any-return]
-    if options.labels is not None:
+    if options.labels is not None and fmt not in _LABELS_FILE_FORMATS:
         raise FormatError(
             f"a labels file (--labels) goes with pheme threads; {fmt} files carry their own"
             " labels, if any",
             file=str(path),
         )
+    if fmt in LABELLED_FORMATS:
+        return codec.read(path, options)  # type: ignore[no-any-return]
     return codec.read(path)  # type: ignore[no-any-return]

@@ -49,10 +49,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--annotator",
             metavar="NAME",
-            help="the account the labels are imported as (created without a password if missing)",
+            help="labelled formats: whose the file's labels become (an account is created "
+            "if missing); by default each format's own annotator names",
         )
         parser.add_argument(
-            "--as-gold", action="store_true", help="the labels become gold, settled by --annotator"
+            "--as-gold",
+            action="store_true",
+            help="labelled formats: the file's labels become gold, settled by the annotator",
         )
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
