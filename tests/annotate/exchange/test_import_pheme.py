@@ -165,16 +165,10 @@ def test_the_command_refuses_labels_without_an_annotator():
 # --- labels (reply labels toward the root) -------------------------------------------------
 
 
-# Reply labels toward the root are kept once branch toward lands; until then the import
-# refuses them (rather than keep them as labels toward the parent).
-waiting_on_toward = pytest.mark.xfail(strict=True, reason="reply labels toward the root")
-
-
 def labelled(**options) -> ReadOptions:
     return ReadOptions(labels=options.pop("labels", LABELS), annotator="rumoureval", **options)
 
 
-@waiting_on_toward
 def test_it_imports_the_labels_as_reply_labels_toward_the_root():
     summary = threads_import(corpus_slug="rumours", paths=[EVENTS], options=labelled())
 
@@ -189,7 +183,6 @@ def test_it_imports_the_labels_as_reply_labels_toward_the_root():
     assert {(x.annotator.username, x.is_gold) for x in labels} == {("rumoureval", False)}
 
 
-@waiting_on_toward
 def test_it_creates_the_annotator_without_a_password():
     summary = threads_import(corpus_slug="rumours", paths=[NESTED], options=labelled())
 
@@ -197,7 +190,6 @@ def test_it_creates_the_annotator_without_a_password():
     assert not get_user_model().objects.get(username="rumoureval").has_usable_password()
 
 
-@waiting_on_toward
 def test_it_imports_the_labels_as_gold_settled_by_the_annotator():
     threads_import(corpus_slug="rumours", paths=[NESTED], options=labelled(as_gold=True))
 
@@ -208,7 +200,6 @@ def test_it_imports_the_labels_as_gold_settled_by_the_annotator():
     }
 
 
-@waiting_on_toward
 def test_it_takes_a_label_the_corpus_schema_has_beyond_the_defaults(tmp_path):
     corpus = CorpusFactory(slug="rumours")
     LabelValue.objects.create(corpus=corpus, kind=LabelKind.REPLY_LABEL, name="agree")
@@ -222,7 +213,6 @@ def test_it_takes_a_label_the_corpus_schema_has_beyond_the_defaults(tmp_path):
     assert ReplyLabel.objects.get().label.name == "agree"
 
 
-@waiting_on_toward
 def test_it_exports_the_labels_toward_the_root_as_it_imported_them(tmp_path):
     threads_import(corpus_slug="rumours", paths=[NESTED], options=labelled())
     out = tmp_path / "out.jsonl"
@@ -239,7 +229,6 @@ def test_it_exports_the_labels_toward_the_root_as_it_imported_them(tmp_path):
     ]
 
 
-@waiting_on_toward
 def test_the_command_imports_the_labels_as_gold():
     output = run(
         "import_threads",
