@@ -104,6 +104,7 @@ def _replies_read(
     """The replies of the tree that have a file, parents first, each thread of replies in the
     order it was posted (tweet ids grow with time); the subtree of a missing one left out."""
     root, children = tree.root, tree.children
+    into = folder + os.sep
     comments: list[CommentRecord] = []
     stack = [(reply, root) for reply in _posting_order(children.get(root), reverse=True)]
     pop, push = stack.pop, stack.append
@@ -112,7 +113,7 @@ def _replies_read(
         if tweet_id not in present:
             _deleted_counted(tree, tweet_id, present, options)
             continue
-        path = os.path.join(folder, f"{tweet_id}.json")
+        path = f"{into}{tweet_id}.json"
         tweet = tweet_read(
             path, expected_id=tweet_id, thread=root, why="its file is named", parent=parent
         )

@@ -10,7 +10,6 @@ Twitter writes it: ``Sun Dec 14 23:43:23 +0000 2014``). A reply's
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -47,34 +46,47 @@ def tweet_read(
     ``why`` says where that id comes from, for the error when the file holds another.
     A reply names its ``parent`` in structure.json: its ``in_reply_to_status_id_str``
     must say the same. The source tweet (no ``parent``) keeps what it replies to in meta.
+    Runs once per tweet: plain steps, and the messages built only when something is wrong.
     """
     obj, data = json_loaded(path)
-
-    def fail(message: str, key: str | None = None) -> FormatError:
-        line = line_of(data, key) if key is not None else None
-        return FormatError(message, file=path, line=line, record=thread)
-
     if type(obj) is not dict:
-        raise fail(f"expected a tweet (a JSON object), found {kind_of(obj)}")
-    tweet_id = obj.pop("id_str", None)
-    number = obj.pop("id", None)
+        raise _failure(f"expected a tweet (a JSON object), found {kind_of(obj)}", path, thread)
+    pop = obj.pop
+    tweet_id = pop("id_str", None)
+    number = pop("id", None)
     if type(tweet_id) is not str:
         if type(number) is not int:
-            raise fail('the tweet has no "id_str" (nor a numeric "id")')
+            raise _failure('the tweet has no "id_str" (nor a numeric "id")', path, thread)
         tweet_id = str(number)
     if tweet_id != expected_id:
-        raise fail(f"the tweet's id is {tweet_id!r}, but {why} {expected_id!r}", "id_str")
-    text = obj.pop("full_text", None)
-    if text is None:
-        text = obj.pop("text", None)
-    if type(text) is not str:
-        raise fail(
-            f'the tweet has no text: "full_text" or "text" must be a string, not {kind_of(text)}'
+        raise _failure(
+            f"the tweet's id is {tweet_id!r}, but {why} {expected_id!r}",
+            path,
+            thread,
+            line_of(data, "id_str"),
         )
-    stamp = obj.pop("created_at", None)
+    text = pop("full_text", None)
+    if text is None:
+        text = pop("text", None)
+    if type(text) is not str:
+        raise _failure(
+            f'the tweet has no text: "full_text" or "text" must be a string, not {kind_of(text)}',
+            path,
+            thread,
+        )
+    stamp = pop("created_at", None)
     created_at = None
     if stamp is not None:
-        created_at = twitter_time_or_fail(stamp, lambda m: fail(m, "created_at"))
+        try:
+            created_at = twitter_time(stamp)
+        except ValueError:
+            raise _failure(
+                f'"created_at" {stamp!r} is not a time as Twitter writes it,'
+                f" such as {TWITTER_TIME_EXAMPLE!r}",
+                path,
+                thread,
+                line_of(data, "created_at"),
+            ) from None
     user = obj.get("user")
     author = ""
     if type(user) is dict:
@@ -82,30 +94,31 @@ def tweet_read(
         if type(name) is str:
             author = name
         elif name is not None:
-            raise fail(f'"user.screen_name" must be a string, not {kind_of(name)}', "screen_name")
+            raise _failure(
+                f'"user.screen_name" must be a string, not {kind_of(name)}',
+                path,
+                thread,
+                line_of(data, "screen_name"),
+            )
     if parent is not None:
-        in_reply_to = obj.pop("in_reply_to_status_id_str", None)
-        number = obj.pop("in_reply_to_status_id", None)
+        in_reply_to = pop("in_reply_to_status_id_str", None)
+        number = pop("in_reply_to_status_id", None)
         if in_reply_to is None and type(number) is int:
             in_reply_to = str(number)
         if in_reply_to != parent:
             said = "is null" if in_reply_to is None else f"is {in_reply_to!r}"
-            raise fail(
+            raise _failure(
                 f"tweet {tweet_id}: in_reply_to_status_id_str {said}, but structure.json puts"
                 f" it under {parent}",
-                "in_reply_to_status_id_str",
+                path,
+                thread,
+                line_of(data, "in_reply_to_status_id_str"),
             )
     return Tweet(tweet_id, text, author, created_at, obj, has_nul_escape(data))
 
 
-def twitter_time_or_fail(value: Any, fail: Callable[[str], FormatError]) -> datetime:
-    try:
-        return twitter_time(value)
-    except ValueError:
-        raise fail(
-            f'"created_at" {value!r} is not a time as Twitter writes it,'
-            f" such as {TWITTER_TIME_EXAMPLE!r}"
-        ) from None
+def _failure(message: str, path: str, thread: str, line: int | None = None) -> FormatError:
+    return FormatError(message, file=path, line=line, record=thread)
 
 
 def twitter_time(value: Any) -> datetime:
