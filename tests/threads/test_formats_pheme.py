@@ -327,6 +327,26 @@ def test_it_refuses_a_reply_whose_in_reply_to_disagrees_with_the_structure(tmp_p
     )
 
 
+def test_it_places_a_reply_whose_parent_is_not_in_the_thread_by_the_structure(tmp_path):
+    # As in a public RumourEval-format thread: a self-reply to a tweet the corpus never had.
+    folder = copied(tmp_path)
+    reply = folder / "replies" / f"{R2}.json"
+    dump(reply, {**load(reply), "in_reply_to_status_id_str": "1"}, indent=1)
+    options = ReadOptions()
+
+    (thread,) = pheme.read(folder, options)
+    comment = next(c for c in thread.comments if c.id == R2)
+
+    assert comment.parent_id == R1
+    assert comment.meta["in_reply_to_status_id_str"] == "1"
+    assert (
+        options.counts[
+            "replies placed by structure.json (in_reply_to names a tweet not in the thread)"
+        ]
+        == 1
+    )
+
+
 def test_it_refuses_a_top_level_reply_that_replies_to_nothing(tmp_path):
     folder = copied(tmp_path)
     reply = folder / "replies" / f"{R1}.json"

@@ -104,6 +104,7 @@ def _replies_read(
     """The replies of the tree that have a file, parents first, each thread of replies in the
     order it was posted (tweet ids grow with time); the subtree of a missing one left out."""
     root, children = tree.root, tree.children
+    thread_ids = _ids(tree)
     into = folder + os.sep
     comments: list[CommentRecord] = []
     stack = [(reply, root) for reply in _posting_order(children.get(root), reverse=True)]
@@ -115,8 +116,17 @@ def _replies_read(
             continue
         path = f"{into}{tweet_id}.json"
         tweet = tweet_read(
-            path, expected_id=tweet_id, thread=root, why="its file is named", parent=parent
+            path,
+            expected_id=tweet_id,
+            thread=root,
+            why="its file is named",
+            parent=parent,
+            thread_ids=thread_ids,
         )
+        if tweet.parent_outside:
+            options.counts[
+                "replies placed by structure.json (in_reply_to names a tweet not in the thread)"
+            ] += 1
         comment = CommentRecord(
             id=tweet_id,
             parent_id=None if parent == root else parent,

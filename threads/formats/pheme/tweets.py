@@ -36,16 +36,28 @@ class Tweet:
     created_at: datetime | None
     meta: dict[str, Any] = field(default_factory=dict)
     nul: bool = False  # the file holds a \u0000 escape: record_checked must look at it
+    # A reply whose in_reply_to names a tweet the thread does not have (deleted before the
+    # corpus was collected, or a self-thread's missing link): placed where structure.json says.
+    parent_outside: bool = False
 
 
 def tweet_read(
-    path: str, *, expected_id: str, thread: str, why: str, parent: str | None = None
+    path: str,
+    *,
+    expected_id: str,
+    thread: str,
+    why: str,
+    parent: str | None = None,
+    thread_ids: set[str] | frozenset[str] = frozenset(),
 ) -> Tweet:
     """The tweet in the file at ``path``, which must be the tweet ``expected_id``.
 
     ``why`` says where that id comes from, for the error when the file holds another.
     A reply names its ``parent`` in structure.json: its ``in_reply_to_status_id_str``
-    must say the same. The source tweet (no ``parent``) keeps what it replies to in meta.
+    must say the same, unless it names a tweet that is not among ``thread_ids`` (the ids of
+    structure.json): that parent is gone, so structure.json places the reply, the id it named
+    stays in meta and ``parent_outside`` says so. The source tweet (no ``parent``) keeps what it
+    replies to in meta.
     Runs once per tweet: plain steps, and the messages built only when something is wrong.
     """
     obj, data = json_loaded(path)
@@ -105,6 +117,11 @@ def tweet_read(
         number = pop("in_reply_to_status_id", None)
         if in_reply_to is None and type(number) is int:
             in_reply_to = str(number)
+        if in_reply_to is not None and in_reply_to != parent and in_reply_to not in thread_ids:
+            obj["in_reply_to_status_id_str"] = in_reply_to
+            tweet = Tweet(tweet_id, text, author, created_at, obj, has_nul_escape(data))
+            tweet.parent_outside = True
+            return tweet
         if in_reply_to != parent:
             said = "is null" if in_reply_to is None else f"is {in_reply_to!r}"
             raise _failure(
