@@ -19,7 +19,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,11 +33,18 @@ from annotate.exchange.checking import ThreadChecker
 from annotate.exchange.rows import CheckedThread
 from annotate.exchange.writing import threads_insert
 from annotate.services.corpora import corpus_get_or_create
+from threads.formats import detect_format
 from threads.formats.records import FormatError, ReadOptions, ThreadRecord
 from threads.formats.tree import ORPHAN_POLICIES
 from threads.models import Article, Corpus
 
-__all__ = ["ORPHAN_POLICIES", "ImportSummary", "threads_import", "threads_import_upload"]
+__all__ = [
+    "ORPHAN_POLICIES",
+    "ImportSummary",
+    "ProgressCallback",
+    "threads_import",
+    "threads_import_upload",
+]
 
 # A batch of threads is checked, then written, together: big enough for few,
 # large INSERTs, small enough to keep an import of any size in bounded memory.
@@ -70,6 +77,10 @@ class ImportSummary:
         )
 
 
+# Called after each batch an import writes, with the summary so far.
+ProgressCallback = Callable[[ImportSummary], None]
+
+
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
@@ -82,6 +93,7 @@ def threads_import(
     orphans: str = "error",
     progress: bool = False,
     options: ReadOptions | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> ImportSummary:
     """Import every thread of ``paths`` into the corpus ``corpus_slug``, all or nothing.
 
@@ -91,6 +103,8 @@ def threads_import(
     become claims and reply labels; missing annotator accounts are created with
     unusable passwords. Raises :class:`FormatError` on any problem, naming the
     file, line and thread; the transaction then leaves nothing written.
+    ``on_progress`` is called with the summary so far after each batch is written
+    (inside the transaction: what it reports is not committed yet).
 
     No database error leaves here as itself: the codecs refuse what no database
     stores, and whatever the database still refuses (another import creating the
@@ -105,6 +119,7 @@ def threads_import(
             orphans=orphans,
             progress=progress,
             options=options or ReadOptions(),
+            on_progress=on_progress,
         )
         if summary.threads:
             _loaded_tables_analyzed()
@@ -151,6 +166,7 @@ def _threads_import(
     orphans: str,
     progress: bool,
     options: ReadOptions,
+    on_progress: ProgressCallback | None,
 ) -> ImportSummary:
     started = time.perf_counter()
     reading.format_check(fmt)
@@ -165,7 +181,7 @@ def _threads_import(
         raise FormatError(
             f"cannot create corpus {corpus_slug!r}: {'; '.join(exc.messages)}"
         ) from None
-    run = _ImportRun(corpus=corpus, orphans=orphans)
+    run = _ImportRun(corpus=corpus, orphans=orphans, on_progress=on_progress)
     with tqdm(
         desc="import", unit=" threads", disable=not progress, file=sys.stderr, leave=False
     ) as bar:
@@ -179,25 +195,45 @@ def _threads_import(
 
 
 def threads_import_upload(
-    *, corpus_slug: str, name: str, data: bytes, fmt: str | None = None, orphans: str = "error"
+    *,
+    corpus_slug: str,
+    path: Path,
+    name: str,
+    fmt: str | None = None,
+    orphans: str = "error",
+    on_progress: ProgressCallback | None = None,
 ) -> ImportSummary:
-    """Import an uploaded file (the admin form): same rules as :func:`threads_import`.
+    """Import an uploaded file saved at ``path`` (an import job): same rules as
+    :func:`threads_import`.
 
-    ``name`` is the uploaded file's name: it chooses the format (unless ``fmt``
+    ``name`` is the uploaded file's own name: it chooses the format (unless ``fmt``
     does) and is the file named in error messages. A ``.zip`` holding a ConvoKit
-    corpus folder is imported as ConvoKit.
+    corpus folder is imported as ConvoKit (its wanted files unpacked within limits).
+    The file is read from disk as it is imported, never whole into memory.
     """
-    with reading.upload_saved(name=name, data=data) as upload:
+    with reading.upload_opened(path=path, name=name) as upload:
         return threads_import(
-            corpus_slug=corpus_slug, paths=[upload.path], fmt=fmt or upload.fmt, orphans=orphans
+            corpus_slug=corpus_slug,
+            paths=[upload.path],
+            fmt=fmt or upload.fmt or _format_of(name),
+            orphans=orphans,
+            on_progress=on_progress,
         )
+
+
+def _format_of(name: str) -> str:
+    """The format the uploaded file's own name says (the file on disk may be named apart)."""
+    return detect_format(Path(name))
 
 
 class _ImportRun:
     """One import: collects records in batches, checks each batch, then writes it in bulk."""
 
-    def __init__(self, *, corpus: Corpus, orphans: str) -> None:
+    def __init__(
+        self, *, corpus: Corpus, orphans: str, on_progress: ProgressCallback | None
+    ) -> None:
         self.corpus = corpus
+        self.on_progress = on_progress
         self.summary = ImportSummary()
         self.checker = ThreadChecker(corpus=corpus, orphans=orphans)
         self.annotators = AnnotatorAccounts()
@@ -225,6 +261,11 @@ class _ImportRun:
         """Check and write the pending threads, less those the corpus already holds."""
         if not self.pending:
             return
+        self._write_pending()
+        if self.on_progress is not None:
+            self.on_progress(self.summary)
+
+    def _write_pending(self) -> None:
         pending, self.pending, self.pending_rows = self.pending, [], 0
         existing = set(
             Article.objects.filter(

@@ -3,20 +3,20 @@
 The codecs (``threads.formats``) do the reading; this is what an import adds
 around them: every file is checked for existence and a known format before any
 is read (so a typo in the last path fails at once, not after an hour), and an
-upload from the admin form becomes a file in a temporary folder, a ``.zip``
-unpacked as a ConvoKit corpus folder, with errors naming the uploaded file
-rather than the temporary path.
+upload from the admin form, saved on disk by its job, is read from there (a
+``.zip`` unpacked as a ConvoKit corpus folder, safely: :mod:`.unzip`), with
+errors naming the uploaded file rather than the path it waits at.
 """
 
 from __future__ import annotations
 
 import tempfile
-import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotate.exchange import unzip
 from threads.formats import FORMATS, detect_format, read_threads
 from threads.formats.records import FormatError, ReadOptions, ThreadRecord
 
@@ -53,45 +53,66 @@ def records_read(
 
 @dataclass(frozen=True)
 class SavedUpload:
-    """An upload saved where the codecs can read it: ``path``, and the format it implies."""
+    """An upload where the codecs can read it: ``path``, and the format it implies."""
 
     path: Path
     fmt: str | None  # "convokit" for a zip; None lets the file's name choose
 
 
 @contextmanager
-def upload_saved(*, name: str, data: bytes) -> Iterator[SavedUpload]:
-    """The uploaded file ``name`` with contents ``data``, in a temporary folder removed after.
+def upload_opened(*, path: Path, name: str) -> Iterator[SavedUpload]:
+    """The uploaded file ``name``, saved at ``path``, ready for the codecs.
 
-    Only the last part of ``name`` is kept (a browser may send a whole path). A
-    ``.zip`` is unpacked and must hold a ConvoKit corpus (``utterances.jsonl``).
-    A :class:`FormatError` raised inside the block that names a file in the
-    temporary folder names the uploaded file instead.
+    A ``.zip`` has its wanted members unpacked (:mod:`.unzip`, within its limits) into a
+    temporary folder beside it, removed after, and must hold a ConvoKit corpus
+    (``utterances.jsonl``). A :class:`FormatError` raised inside the block that names a file
+    in ``path``'s folder names the uploaded file instead (and the member, for a zip's).
     """
-    safe_name = Path(name.replace("\\", "/")).name or "upload"
-    with tempfile.TemporaryDirectory(prefix="threadlab-upload-") as tmp:
-        saved = Path(tmp) / safe_name
-        saved.write_bytes(data)
-        upload = SavedUpload(path=saved, fmt=None)
-        if safe_name.lower().endswith(".zip"):
-            folder = _convokit_zip_unpacked(saved, Path(tmp) / "unpacked", name=safe_name)
-            upload = SavedUpload(path=folder, fmt="convokit")
-        try:
-            yield upload
-        except FormatError as exc:
-            if exc.file and exc.file.startswith(tmp):
-                exc.file = safe_name
-            raise
+    folder = str(path.parent)
+    if name.lower().endswith(".zip"):
+        with tempfile.TemporaryDirectory(prefix="unpacked-", dir=path.parent) as tmp:
+            upload = SavedUpload(
+                path=_convokit_zip_unpacked(path, Path(tmp), name=name), fmt="convokit"
+            )
+            with _errors_naming(tmp, name):
+                yield upload
+    else:
+        with _errors_naming(folder, name):
+            yield SavedUpload(path=path, fmt=None)
+
+
+@contextmanager
+def _errors_naming(folder: str, name: str) -> Iterator[None]:
+    """FormatErrors naming a file under ``folder`` name the upload ``name`` instead."""
+    try:
+        yield
+    except FormatError as exc:
+        if exc.file and exc.file.startswith(folder):
+            inside = Path(exc.file).relative_to(folder).as_posix()
+            exc.file = name if inside in (".", name) else f"{name}: {inside}"
+        raise
 
 
 def _convokit_zip_unpacked(archive: Path, into: Path, *, name: str) -> Path:
     """The ConvoKit corpus folder of ``archive`` unpacked in ``into`` (the shallowest one)."""
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            zf.extractall(into)  # extractall drops absolute and ".." parts of member names
-    except zipfile.BadZipFile:
-        raise FormatError("not a zip file", file=name) from None
-    found = sorted(into.rglob("utterances.jsonl"), key=lambda p: len(p.parts))
+    written = unzip.zip_extract(archive, into, name=name, wanted=unzip.CONVOKIT)
+    found = sorted((p for p in written if p.name == "utterances.jsonl"), key=lambda p: len(p.parts))
     if not found:
         raise FormatError("the zip holds no ConvoKit corpus (no utterances.jsonl)", file=name)
     return found[0].parent
+
+
+def threads_total(path: Path, *, fmt: str | None) -> int | None:
+    """How many threads the file at ``path`` holds, where that is cheap to know (a jsonl
+    file: its non-blank lines; a text file: one), else None."""
+    if fmt is None:
+        try:
+            fmt = detect_format(path)
+        except FormatError:
+            return None
+    if fmt == "text":
+        return 1
+    if fmt != "jsonl" or not path.is_file():
+        return None
+    with path.open("rb") as file:
+        return sum(1 for line in file if line.strip())
