@@ -110,7 +110,7 @@ class Heartbeat:
         self.done = 0
         self.total: int | None = None
         self.note = ""
-        self._written = 0.0
+        self._reported = -_REPORT_EVERY  # the first report is written at once
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, name="job-heartbeat", daemon=True)
@@ -133,7 +133,9 @@ class Heartbeat:
     def report(self, done: int, total: int | None = None, note: str = "") -> None:
         """The job got this far: ``done`` threads of ``total`` (None: not known)."""
         self.done, self.total, self.note = done, total, note
-        if time.monotonic() - self._written >= _REPORT_EVERY:
+        now = time.monotonic()
+        if now - self._reported >= _REPORT_EVERY:  # else the next beat writes it
+            self._reported = now
             self._write()
 
     def _beat(self) -> None:
@@ -155,4 +157,3 @@ class Heartbeat:
                 os.replace(partial, self.path)
             except OSError as exc:  # a full disk: the job goes on, and may be shown lost
                 logger.warning("could not write %s: %s", self.path, exc)
-            self._written = time.monotonic()

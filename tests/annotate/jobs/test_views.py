@@ -151,3 +151,12 @@ def test_it_reads_in_a_fixed_number_of_queries(client, db, htmx, django_assert_m
 
     with django_assert_max_num_queries(4):
         client.get(reverse("annotate:job", args=[job.pk]), **headers)
+
+
+def test_the_admin_lists_jobs_with_a_link_to_each_page(client, db, admin_user):
+    job = running_job()
+    client.force_login(admin_user)
+
+    content = client.get(reverse("admin:annotate_job_changelist")).content.decode()
+
+    assert reverse("annotate:job", args=[job.pk]) in content
