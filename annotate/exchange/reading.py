@@ -68,28 +68,28 @@ def upload_opened(*, path: Path, name: str) -> Iterator[SavedUpload]:
     (``utterances.jsonl``). A :class:`FormatError` raised inside the block that names a file
     in ``path``'s folder names the uploaded file instead (and the member, for a zip's).
     """
-    folder = str(path.parent)
     if name.lower().endswith(".zip"):
         with tempfile.TemporaryDirectory(prefix="unpacked-", dir=path.parent) as tmp:
             upload = SavedUpload(
                 path=_convokit_zip_unpacked(path, Path(tmp), name=name), fmt="convokit"
             )
-            with _errors_naming(tmp, name):
+            with _errors_naming(Path(tmp), name):
                 yield upload
     else:
-        with _errors_naming(folder, name):
+        with _errors_naming(path, name):
             yield SavedUpload(path=path, fmt=None)
 
 
 @contextmanager
-def _errors_naming(folder: str, name: str) -> Iterator[None]:
-    """FormatErrors naming a file under ``folder`` name the upload ``name`` instead."""
+def _errors_naming(saved: Path, name: str) -> Iterator[None]:
+    """FormatErrors naming ``saved`` (the upload, or the folder a zip was unpacked in) or a
+    file inside it name the upload ``name`` instead: ``name`` or ``name: member``."""
     try:
         yield
     except FormatError as exc:
-        if exc.file and exc.file.startswith(folder):
-            inside = Path(exc.file).relative_to(folder).as_posix()
-            exc.file = name if inside in (".", name) else f"{name}: {inside}"
+        if exc.file and Path(exc.file).is_relative_to(saved):
+            inside = Path(exc.file).relative_to(saved).as_posix()
+            exc.file = name if inside == "." else f"{name}: {inside}"
         raise
 
 

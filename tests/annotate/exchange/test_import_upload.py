@@ -24,7 +24,7 @@ def test_it_imports_an_upload_from_where_it_was_saved(tmp_path):
 
 
 def test_it_names_the_uploaded_file_in_errors(tmp_path):
-    saved = tmp_path / "mine.jsonl"
+    saved = tmp_path / "kept-under-another-name"
     saved.write_bytes(b"{broken\n")
 
     with pytest.raises(FormatError) as error:
