@@ -55,8 +55,18 @@ def upload_refusal(request: HttpRequest) -> str | None:
     return None
 
 
+# A file name takes at most 255 bytes on common file systems; leave room to spare.
+_NAME_BYTES = 200
+
+
 def upload_name(name: str | None) -> str:
     """The last part of an uploaded file's name (a browser may send a whole path), never a
-    name that means a folder."""
+    name that means a folder, shortened to fit a file system (its extension kept)."""
     safe = Path((name or "").replace("\\", "/")).name
-    return safe if safe not in ("", ".", "..") else "upload"
+    if safe in ("", ".", ".."):
+        return "upload"
+    if len(safe.encode()) > _NAME_BYTES:
+        suffix = Path(safe).suffix[:20]
+        stem = safe[: len(safe) - len(suffix)].encode()[: _NAME_BYTES - len(suffix.encode())]
+        safe = stem.decode(errors="ignore") + suffix
+    return safe
