@@ -56,23 +56,25 @@ def import_job_create(
     """
     name = upload_name(upload.name)
     reading.format_check(fmt)
-    with transaction.atomic():
-        job = Job.objects.create(
-            kind=JobKind.IMPORT,
-            created_by=user,
-            file_name=name,
-            params={"corpus_slug": corpus_slug, "fmt": fmt, "orphans": orphans},
-        )
-        path = job_upload_path(job)
-        try:
-            _upload_saved(upload, path)
-            if name.lower().endswith(".zip"):
-                unzip.zip_check(path, name=name)
-            elif fmt is None:
-                detect_format(Path(name))
-        except BaseException:
-            shutil.rmtree(path.parent, ignore_errors=True)
-            raise
+    # Not one transaction with the copy of a large upload: on SQLite that would hold the
+    # only write lock while it runs. The job is not enqueued until its upload is in place.
+    job = Job.objects.create(
+        kind=JobKind.IMPORT,
+        created_by=user,
+        file_name=name,
+        params={"corpus_slug": corpus_slug, "fmt": fmt, "orphans": orphans},
+    )
+    path = job_upload_path(job)
+    try:
+        _upload_saved(upload, path)
+        if name.lower().endswith(".zip"):
+            unzip.zip_check(path, name=name)
+        elif fmt is None:
+            detect_format(Path(name))
+    except BaseException:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        job.delete()
+        raise
     job_enqueue(job)
     return job
 

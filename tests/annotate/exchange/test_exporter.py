@@ -390,12 +390,8 @@ def test_it_round_trips_a_convokit_zip_through_the_upload(labelled, tmp_path):
 
     summary = threads_import_upload(corpus_slug="copy", path=saved, name="demo.zip")
 
-    assert (summary.threads, summary.comments, summary.claims, summary.reply_labels) == (
-        1,
-        4,
-        6,
-        4,
-    )
+    counts = (summary.threads, summary.comments, summary.claims, summary.reply_labels)
+    assert counts == (1, 4, 6, 4)
     copy = Corpus.objects.get(slug="copy")
     assert export_lines(copy)[0]["annotations"] == export_lines(labelled)[0]["annotations"]
 
