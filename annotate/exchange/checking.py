@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from annotate import rules
 from annotate.exchange.rows import CheckedClaim, CheckedReplyLabel, CheckedThread, Timestamp
-from annotate.models import LabelKind, LabelValue
+from annotate.models import LabelKind, LabelValue, Toward
 from threads.formats.records import FormatError, ThreadRecord
 from threads.formats.tree import order_comments
 from threads.models import Corpus
@@ -41,6 +41,9 @@ class ThreadChecker:
     def __init__(self, *, corpus: Corpus, orphans: str) -> None:
         self.corpus = corpus
         self.orphans = orphans
+        # The directions the checked reply labels take, for the import to turn on those the
+        # corpus's schema does not label yet.
+        self.directions: set[str] = set()
         self.label_ids: dict[str, dict[str, int]] = defaultdict(dict)
         for kind, name, pk in LabelValue.objects.filter(corpus=corpus).values_list(
             "kind", "name", "pk"
@@ -149,6 +152,7 @@ class ThreadChecker:
         for item in items:
             local_id = item["id"]
             comment = item["comment_id"]
+            _kept_check(item, _claim_name(local_id, is_gold), error)
             if comment is not None and comment in skipped:
                 dropped.add(local_id)  # its comment was left out as an orphan: so is it
                 continue
@@ -262,7 +266,7 @@ class ThreadChecker:
         if not isinstance(items, list):
             raise error(f"{section} reply labels must be a list")
         now = timezone.now().isoformat()  # as text, like most times in a file (_timestamp)
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[str, str, str]] = set()
         labels = []
         for item in items:
             if not isinstance(item, dict):
@@ -275,19 +279,34 @@ class ThreadChecker:
                 continue
             if comment is None or comment not in texts:
                 raise error(f"{what}: comment_id {comment!r} names no comment of the thread")
-            if (annotator, comment) in seen:
-                raise error(f"{what}: a second label for the same comment")
-            seen.add((annotator, comment))
+            toward = item.get("toward", Toward.PARENT)
+            if toward not in Toward.values:
+                raise error(f'{what}: "toward" {toward!r} is neither "parent" nor "root"')
+            if (annotator, comment, toward) in seen:
+                raise error(f"{what}: a second label for the same comment toward the {toward}")
+            seen.add((annotator, comment, toward))
+            self.directions.add(toward)
             label_id = self._label_id(LabelKind.REPLY_LABEL, item.get("label"), what, error)
             created_at = _timestamp(item.get("created_at"), now, what, "created_at", error)
             updated_at = _timestamp(item.get("updated_at"), created_at, what, "updated_at", error)
             settled_by, source = _provenance(item, is_gold, what, error)
             labels.append(
                 CheckedReplyLabel(
-                    settled_by, comment, label_id, is_gold, created_at, updated_at, source
+                    settled_by, comment, label_id, is_gold, created_at, updated_at, source, toward
                 )
             )
         return labels
+
+
+def _kept_check(item: dict[str, Any], what: str, error: Callable[..., FormatError]) -> None:
+    """Refuse what the database cannot keep yet rather than drop it: claim relations and
+    attributes (a reader of a labelled corpus may bring them; the jsonl reader refuses them)."""
+    for key in ("relations", "attributes"):
+        if item.get(key):
+            raise error(
+                f"{what}: has {key} ({item[key]!r}), which Threadlab does not keep yet, so"
+                " this file would not import whole"
+            )
 
 
 def _provenance(

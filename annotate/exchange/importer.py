@@ -32,7 +32,9 @@ from annotate.exchange.accounts import AnnotatorAccounts
 from annotate.exchange.checking import ThreadChecker
 from annotate.exchange.rows import CheckedThread
 from annotate.exchange.writing import threads_insert
-from annotate.services.corpora import corpus_get_or_create
+from annotate.models import Toward
+from annotate.selectors.schema import reply_directions_get
+from annotate.services.corpora import corpus_get_or_create, reply_directions_enable
 from threads.formats import detect_format
 from threads.formats.records import FormatError, ReadOptions, ThreadRecord
 from threads.formats.tree import ORPHAN_POLICIES
@@ -65,9 +67,16 @@ class ImportSummary:
     seconds: float = 0.0
     # What the readers of labelled corpora counted (ReadOptions.counts), e.g. byte-offset files.
     counts: Counter[str] = field(default_factory=Counter)
+    # Reply-label directions the corpus's schema did not label and the files did: turned on.
+    directions_enabled: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         noticed = "".join(f" {key}: {n}." for key, n in sorted(self.counts.items()) if n)
+        noticed += "".join(
+            f" The corpus now labels replies {Toward(toward).label} (its schema did not; the"
+            " file has such labels)."
+            for toward in self.directions_enabled
+        )
         return (
             f"Imported {_n(self.threads, 'thread')} ({self.threads_existing} already there), "
             f"{_n(self.comments, 'comment')} (orphans: {self.orphans_attached} attached, "
@@ -201,28 +210,42 @@ def threads_import_upload(
     name: str,
     fmt: str | None = None,
     orphans: str = "error",
+    options: ReadOptions | None = None,
+    labels: Path | None = None,
+    labels_name: str | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> ImportSummary:
     """Import an uploaded file saved at ``path`` (an import job): same rules as
     :func:`threads_import`.
 
     ``name`` is the uploaded file's own name: it chooses the format (unless ``fmt``
-    does) and is the file named in error messages. A ``.zip`` holding a ConvoKit
-    corpus folder is imported as ConvoKit (its wanted files unpacked within limits).
-    The file is read from disk as it is imported, never whole into memory.
+    does) and is the file named in error messages. A ``.zip`` is imported as what
+    it holds (a ConvoKit corpus, PHEME threads, brat pairs; its wanted files
+    unpacked within limits). ``labels`` is a second upload saved on disk, uploaded
+    as ``labels_name``, that becomes ``options.labels`` (PHEME's labels file). The
+    file is read from disk as it is imported, never whole into memory.
     """
-    with reading.upload_opened(path=path, name=name) as upload:
+    options = options or ReadOptions()
+    with reading.upload_opened(
+        path=path, name=name, labels=labels, labels_name=labels_name
+    ) as upload:
+        if upload.labels is not None:
+            options.labels = upload.labels
         return threads_import(
             corpus_slug=corpus_slug,
             paths=[upload.path],
-            fmt=fmt or upload.fmt or _format_of(name),
+            fmt=fmt or upload.fmt or _format_of(name, upload.path),
             orphans=orphans,
+            options=options,
             on_progress=on_progress,
         )
 
 
-def _format_of(name: str) -> str:
-    """The format the uploaded file's own name says (the file on disk may be named apart)."""
+def _format_of(name: str, saved: Path) -> str:
+    """The format the uploaded file's own name says (the file on disk may be named apart),
+    its contents telling a ``.json`` file's two formats apart (Label Studio, Reddit)."""
+    if saved.is_file() and saved.suffix.lower() == Path(name).suffix.lower():
+        return detect_format(saved)
     return detect_format(Path(name))
 
 
@@ -236,6 +259,7 @@ class _ImportRun:
         self.on_progress = on_progress
         self.summary = ImportSummary()
         self.checker = ThreadChecker(corpus=corpus, orphans=orphans)
+        self.directions = set(reply_directions_get(corpus=corpus))
         self.annotators = AnnotatorAccounts()
         self.pending: list[tuple[str, ThreadRecord]] = []
         self.pending_rows = 0
@@ -283,6 +307,7 @@ class _ImportRun:
             checked.append(thread)
         if not checked:
             return
+        self._directions_enable()
         created_before = self.annotators.created
         self.annotators.resolve(checked)
         self.summary.users_created += self.annotators.created - created_before
@@ -301,3 +326,12 @@ class _ImportRun:
             summary.comments += len(thread.comments)
             summary.claims += len(thread.claims)
             summary.reply_labels += len(thread.reply_labels)
+
+    def _directions_enable(self) -> None:
+        """A file that labels replies in a direction the corpus's schema does not label turns
+        that direction on (the import's one change to the schema), and the summary says so."""
+        if self.checker.directions <= self.directions:
+            return
+        added = reply_directions_enable(corpus=self.corpus, directions=self.checker.directions)
+        self.directions.update(added)
+        self.summary.directions_enabled.extend(added)

@@ -5,8 +5,8 @@ filled ``/tmp`` (issue 12). Here a zip is first checked from its central directo
 member is decompressed), then only its wanted members are unpacked, streamed in chunks:
 
 - wanted: a member whose file name (the last part of its path) is in :data:`WANTED`'s names
-  or ends with one of its suffixes; any other member is left in the zip, as are hidden files
-  and ``__MACOSX`` folders;
+  or ends with one of its suffixes (what the ConvoKit, PHEME and brat readers open); any
+  other member is left in the zip, as are hidden files and ``__MACOSX`` folders;
 - refused, whatever it holds: a member whose path is absolute or climbs out with ``..``, a
   link, an encrypted member;
 - limits (settings, in MB and as a ratio): each wanted member's size (``ZIP_MAX_MEMBER_MB``),
@@ -55,16 +55,18 @@ class Wanted:
         return Wanted(self.names | other.names, self.suffixes + other.suffixes)
 
 
-# What each format's reader opens. A format read from a zip adds its line here and to WANTED,
-# e.g. PHEME thread folders: Wanted(frozenset({"structure.json"}), (".json",)) for
-# source-tweet/*.json and replies/*.json; brat: Wanted(frozenset({"annotation.conf"}),
-# (".txt", ".ann", ".metadata")).
+# What each format's reader opens out of a zip (``reading.unpacked_format`` says which format
+# a zip holds). A format read from a zip adds its line here and to WANTED.
 CONVOKIT = Wanted(
     frozenset(
         {"utterances.jsonl", "conversations.json", "speakers.json", "corpus.json", "index.json"}
     )
 )
-WANTED = CONVOKIT
+# PHEME thread folders: structure.json, source-tweet/<id>.json, replies/<id>.json.
+PHEME = Wanted(frozenset({"structure.json"}), (".json",))
+# brat pairs: <doc>.txt and <doc>.ann, the optional <doc>.metadata, the corpus's annotation.conf.
+BRAT = Wanted(frozenset({"annotation.conf"}), (".txt", ".ann", ".metadata"))
+WANTED = CONVOKIT | PHEME | BRAT
 
 
 @dataclass(frozen=True)

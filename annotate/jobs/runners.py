@@ -15,7 +15,7 @@ from annotate.exchange import ImportSummary, reading, threads_import_upload
 from annotate.jobs.progress import Heartbeat
 from annotate.models import Job, JobKind
 from annotate.services.agreement import agreement_compute_corpus
-from annotate.services.jobs import job_upload_path
+from annotate.services.jobs import job_labels_path, job_upload_path, read_options_of
 from threads.formats.records import FormatError
 from threads.models import Corpus
 from threads.selectors import corpus_by_slug
@@ -31,14 +31,22 @@ class Outcome:
     corpus: Corpus | None = None
 
 
-# The import codecs word their orphans hint for the command line; import jobs come from the
-# admin's upload form, which has a dropdown instead.
-_ORPHANS_CLI_HINT = "(use --orphans attach or --orphans skip to import it anyway)"
-_ORPHANS_FORM_HINT = "(choose “attach” or “skip” under Orphans to import it anyway)"
+# The import codecs word their hints for the command line; import jobs come from the admin's
+# upload form, which has fields instead.
+_FORM_HINTS = (
+    (
+        "(use --orphans attach or --orphans skip to import it anyway)",
+        "(choose “attach” or “skip” under Orphans to import it anyway)",
+    ),
+    ("(--annotator NAME)", "(the Annotator field)"),
+)
 
 
 def for_the_form(error: FormatError) -> str:
-    return str(error).replace(_ORPHANS_CLI_HINT, _ORPHANS_FORM_HINT)
+    message = str(error)
+    for cli, form in _FORM_HINTS:
+        message = message.replace(cli, form)
+    return message
 
 
 def import_run(job: Job, heartbeat: Heartbeat) -> Outcome:
@@ -48,6 +56,9 @@ def import_run(job: Job, heartbeat: Heartbeat) -> Outcome:
     fmt = params.get("fmt") or None
     if not path.is_file():
         raise JobFailed(f"The uploaded file {job.file_name} is gone: upload it again.")
+    labels = job_labels_path(job)
+    if labels is not None and not labels.is_file():
+        raise JobFailed(f"The uploaded labels file {labels.name} is gone: upload it again.")
     total = None if job.file_name.lower().endswith(".zip") else reading.threads_total(path, fmt=fmt)
     heartbeat.report(0, total, "reading the file")
 
@@ -66,6 +77,9 @@ def import_run(job: Job, heartbeat: Heartbeat) -> Outcome:
             name=job.file_name,
             fmt=fmt,
             orphans=params.get("orphans", "error"),
+            options=read_options_of(job),
+            labels=labels,
+            labels_name=params.get("labels_name"),
             on_progress=reported,
         )
     except FormatError as exc:

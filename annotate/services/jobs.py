@@ -26,7 +26,7 @@ from annotate.models import Job, JobKind, JobState
 from annotate.models.jobs import ACTIVE_STATES
 from annotate.selectors.jobs import job_status
 from threads.formats import detect_format
-from threads.formats.records import FormatError
+from threads.formats.records import FormatError, ReadOptions
 from threads.models import Corpus
 
 
@@ -35,8 +35,39 @@ class JobError(Exception):
     why, for a person."""
 
 
+# The labels file uploaded beside an import's file (PHEME) waits in this folder of the job's.
+LABELS_FOLDER = "labels-file"
+
+
 def job_upload_path(job: Job) -> Path:
     return job_folder(job.pk) / job.file_name
+
+
+def job_labels_path(job: Job) -> Path | None:
+    """Where the labels file uploaded with an import job waits, if one was."""
+    name = job.params.get("labels_name")
+    return job_folder(job.pk) / LABELS_FOLDER / name if name else None
+
+
+def read_options_params(options: ReadOptions) -> dict[str, Any]:
+    """The labelled formats' options as a job's arguments (the labels file is saved apart)."""
+    return {
+        "annotator": options.annotator,
+        "as_gold": options.as_gold,
+        "stance_attribute": options.stance_attribute,
+        "strict_schema": options.strict_schema,
+    }
+
+
+def read_options_of(job: Job) -> ReadOptions:
+    """The labelled formats' options an import job was created with."""
+    params = job.params
+    return ReadOptions(
+        annotator=params.get("annotator") or None,
+        as_gold=bool(params.get("as_gold", False)),
+        stance_attribute=params.get("stance_attribute") or ReadOptions.stance_attribute,
+        strict_schema=bool(params.get("strict_schema", False)),
+    )
 
 
 def import_job_create(
@@ -46,15 +77,21 @@ def import_job_create(
     corpus_slug: str,
     fmt: str | None,
     orphans: str,
+    options: ReadOptions | None = None,
+    labels: UploadedFile | None = None,
 ) -> Job:
     """An import of ``upload`` into ``corpus_slug`` as a job, enqueued.
 
     The upload is moved (a temporary file) or streamed (a small one, in memory) into the
-    job's folder, where it waits until the job succeeds or is discarded. What can be told
-    without reading the file is checked first — a format the name does not say, a zip
-    past its limits (from its directory) — and raised as :class:`FormatError`, leaving no job.
+    job's folder, where it waits until the job succeeds or is discarded; so does ``labels``,
+    the labels file uploaded beside it (PHEME), in the folder's ``labels-file/``. The
+    labelled formats' ``options`` are the job's arguments with the corpus and format. What
+    can be told without reading the file is checked first — a format the name does not say,
+    a zip past its limits (from its directory) — and raised as :class:`FormatError`, leaving
+    no job.
     """
     name = upload_name(upload.name)
+    labels_name = upload_name(labels.name) if labels is not None else None
     reading.format_check(fmt)
     # Not one transaction with the copy of a large upload: on SQLite that would hold the
     # only write lock while it runs. The job is not enqueued until its upload is in place.
@@ -62,11 +99,20 @@ def import_job_create(
         kind=JobKind.IMPORT,
         created_by=user,
         file_name=name,
-        params={"corpus_slug": corpus_slug, "fmt": fmt, "orphans": orphans},
+        params={
+            "corpus_slug": corpus_slug,
+            "fmt": fmt,
+            "orphans": orphans,
+            **read_options_params(options or ReadOptions()),
+            "labels_name": labels_name,
+        },
     )
     path = job_upload_path(job)
     try:
         _upload_saved(upload, path)
+        labels_path = job_labels_path(job)
+        if labels is not None and labels_path is not None:
+            _upload_saved(labels, labels_path)
         if name.lower().endswith(".zip"):
             unzip.zip_check(path, name=name)
         elif fmt is None:
@@ -148,6 +194,9 @@ def job_retry(*, job: Job) -> Job:
         raise JobError("Only a failed job can be retried; this one is " + job.get_state_display())
     if job.kind == JobKind.IMPORT and not job_upload_path(job).is_file():
         raise JobError(f"The uploaded file {job.file_name} is gone: upload it again.")
+    labels = job_labels_path(job) if job.kind == JobKind.IMPORT else None
+    if labels is not None and not labels.is_file():
+        raise JobError(f"The uploaded labels file {labels.name} is gone: upload it again.")
     try:
         with transaction.atomic():
             again = Job.objects.filter(pk=job.pk, attempt=job.attempt, state=job.state).update(
