@@ -1,5 +1,6 @@
 # Threadlab under gunicorn, static files by whitenoise. The container runs
-# `make serve`, the same target a developer runs against PostgreSQL without Docker.
+# `make serve`, the same target a developer runs against PostgreSQL without Docker;
+# docker-compose.yml's worker service runs `make worker` from the same image.
 FROM python:3.11-slim
 
 RUN apt-get update \
@@ -14,7 +15,7 @@ COPY annotate annotate
 COPY templates templates
 COPY static static
 COPY examples examples
-RUN make install EXTRAS= && useradd --create-home threadlab && mkdir -p var && chown -R threadlab var
+RUN make install EXTRAS= && useradd --create-home threadlab && mkdir -p var/jobs && chown -R threadlab var
 
 USER threadlab
 ENV HOST=0.0.0.0 PORT=8000 STATIC_ROOT=/app/var/static

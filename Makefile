@@ -1,4 +1,5 @@
-# The two commands: `make run` and `make test`. Everything else is here for them.
+# The two commands: `make run` and `make test`. Everything else is here for them
+# (`make worker`: the background-jobs worker that `make run` starts beside the server).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,7 +11,7 @@ EXTRAS ?= dev
 # Two test processes: this is a 2-core machine, and the suite's tests are independent.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install run test test-fast lint format serve release web backup restore demo bench clean
+.PHONY: install run worker test test-fast lint format serve release web backup restore demo bench clean
 
 # constraints.txt pins every package, direct or not, to the versions CI ran with.
 $(STAMP): pyproject.toml constraints.txt
@@ -29,7 +30,19 @@ run: $(STAMP) .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_demo
+	@# The background-jobs worker runs beside the server and stops with it (Ctrl-C, or the
+	@# server exiting). Without its autoreloader, so that one signal ends it: restart
+	@# `make run` after changing a job's code.
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The background-jobs worker alone (README "Background jobs"): runs the jobs queued in the
+# database (imports from the admin, agreement figures) one at a time. Run several for more at
+# once. The container's `worker` service runs this.
+worker: $(STAMP)
+	mkdir -p var
+	$(BIN)/python manage.py db_worker
 
 # Never overwritten: a developer may have edited it. Production has none (git-ignored).
 .env:

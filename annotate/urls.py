@@ -1,5 +1,6 @@
 """The app's pages, one namespace (``annotate:``) for every capability's URLs."""
 
+from annotate.jobs import urls as job_urls
 from annotate.progress import urls as progress_urls
 from annotate.reports import urls as report_urls
 from annotate.review import urls as review_urls
@@ -12,4 +13,5 @@ urlpatterns = [
     *progress_urls.urlpatterns,
     *report_urls.urlpatterns,
     *review_urls.urlpatterns,
+    *job_urls.urlpatterns,
 ]

@@ -66,6 +66,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_positive(name: str, default: int) -> int:
+    value = env_int(name, default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name}={value} must be 1 or more.")
+    return value
+
+
 _PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
 
@@ -110,6 +117,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "csp",
     "threads",
@@ -286,9 +295,40 @@ STORAGES = {
     },
 }
 
-# Uploads through the admin import form are read in memory up to this size.
+# A request's form fields (not its files) may take this much: Django refuses more.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
-FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
+
+
+# Uploaded files (the admin's import form) stream to a temporary file on disk past
+# FILE_UPLOAD_MAX_MEMORY_SIZE (Django's default, 2.5 MB): a 300 MB upload held whole in
+# memory took a worker to 1.9 GB (issue 12). The first handler stops an upload past
+# MAX_UPLOAD_MB while it streams, and the form says so; nothing of it is kept.
+MAX_UPLOAD_MB = env_positive("MAX_UPLOAD_MB", 512)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_HANDLERS = [
+    "annotate.exchange.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# A zip upload is unpacked only as far as the import needs (annotate/exchange/unzip.py): its
+# wanted members, each at most ZIP_MAX_MEMBER_MB, all together at most ZIP_MAX_TOTAL_MB, and
+# none compressed more than ZIP_MAX_RATIO to 1 (text compresses about 5-20:1; a zip bomb of
+# zeros about 1000:1). A zip past a limit is refused, naming the member and the limit.
+ZIP_MAX_MEMBER_MB = env_positive("ZIP_MAX_MEMBER_MB", 2048)
+ZIP_MAX_TOTAL_MB = env_positive("ZIP_MAX_TOTAL_MB", 4096)
+ZIP_MAX_RATIO = env_positive("ZIP_MAX_RATIO", 100)
+
+# Background jobs (README "Background jobs"): Django's tasks API (the django-tasks backport of
+# Django 6's django.tasks) with django-tasks-db's backend, a table in this database that
+# `manage.py db_worker` (`make worker`) takes jobs from: no broker. An upload waits for its job
+# in JOBS_ROOT/<job id>/, a folder the web processes and the workers share. A running job's
+# worker writes a heartbeat there; one silent for JOB_LEASE_SECONDS has lost its worker
+# (killed, or its machine gone) and is shown as failed, with a retry.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+JOBS_ROOT = Path(env_str("JOBS_ROOT") or BASE_DIR / "var" / "jobs")
+JOB_LEASE_SECONDS = env_positive("JOB_LEASE_SECONDS", 30)
+# The agreement page computes up to this many threads' stale figures itself; more are a job.
+AGREEMENT_INLINE_THREADS = env_int("AGREEMENT_INLINE_THREADS", 50)
 
 # HTTPS. With DEBUG off the site is taken to be served over HTTPS: Secure cookies and http
 # redirected to https. SECURE_COOKIES=0 says it is plain http (a local `make serve`, the smoke

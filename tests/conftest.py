@@ -101,3 +101,12 @@ def _plain_static_storage(settings):
 def _fast_password_hasher(settings):
     """PBKDF2 takes most of a second a user on this machine; tests need no strong hashes."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings, tmp_path_factory):
+    """Background jobs run inside the call that enqueues them (Django's immediate backend) and
+    keep their files in a folder of the test's own. Tests of the worker itself set
+    django-tasks-db's backend (tests/annotate/jobs/)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.JOBS_ROOT = tmp_path_factory.mktemp("jobs")

@@ -9,6 +9,9 @@ from annotate.models import (
     Assignment,
     Claim,
     CorpusGrant,
+    Job,
+    JobKind,
+    JobState,
     LabelKind,
     LabelValue,
     ReplyLabel,
@@ -139,3 +142,19 @@ class CorpusGrantFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     corpus = factory.SubFactory(CorpusFactory)
     role = "researcher"
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    """An import job as the admin's form makes it, without its upload (write one with
+    ``tests.annotate.jobs.conftest.saved_upload``)."""
+
+    class Meta:
+        model = Job
+
+    kind = JobKind.IMPORT
+    state = JobState.QUEUED
+    created_by = factory.SubFactory(UserFactory, is_staff=True)
+    file_name = "threads.jsonl"
+    params = factory.LazyFunction(
+        lambda: {"corpus_slug": "uploads", "fmt": None, "orphans": "error"}
+    )

@@ -65,3 +65,8 @@ def article_list(*, corpus: Corpus | None = None) -> QuerySet[Article]:
 def thread_in_corpus(*, corpus: Corpus, article_id: int) -> bool:
     """Whether ``article_id`` is a thread of ``corpus``."""
     return Article.objects.filter(pk=article_id, corpus=corpus).exists()
+
+
+def corpus_by_slug(slug: str) -> Corpus | None:
+    """The corpus ``slug``, or None when there is none."""
+    return Corpus.objects.filter(slug=slug).first()

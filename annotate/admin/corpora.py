@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_slug
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -19,7 +21,9 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
 from annotate.admin.assignments import AssignForm, assign_overlap
-from annotate.exchange import ORPHAN_POLICIES, threads_import_upload
+from annotate.exchange import ORPHAN_POLICIES
+from annotate.exchange.uploads import upload_refusal
+from annotate.jobs.runners import for_the_form
 from annotate.models import (
     Assignment,
     Claim,
@@ -37,6 +41,7 @@ from annotate.services.corpora import (
     reply_directions_set,
     schema_ensure_defaults,
 )
+from annotate.services.jobs import import_job_create
 from threads import admin as threads_admin
 from threads.formats import FILES, FORMATS, LABELLED_FORMATS
 from threads.formats.records import FormatError, ReadOptions
@@ -265,6 +270,20 @@ class ImportUploadForm(forms.Form):
 
     LABELLED = ("labels", "annotator", "as_gold", "stance_attribute", "strict_schema")
 
+    def __init__(self, *args: Any, refused: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Why the upload was stopped while it streamed in (too large): said on the file field
+        # instead of "This field is required".
+        self.refused = refused
+        self.fields["file"].help_text += f" At most {settings.MAX_UPLOAD_MB} MB."
+        if refused:
+            self.fields["file"].required = False
+
+    def clean_file(self) -> Any:
+        if self.refused:
+            raise ValidationError(self.refused)
+        return self.cleaned_data["file"]
+
     def clean_orphans(self) -> str:
         value: str = self.cleaned_data["orphans"]
         if value not in ORPHAN_POLICIES:
@@ -288,23 +307,6 @@ class ImportUploadForm(forms.Form):
             stance_attribute=data["stance_attribute"].strip() or ReadOptions.stance_attribute,
             strict_schema=data["strict_schema"],
         )
-
-
-# The codecs word their hints for the command line; the upload form has fields instead.
-_FORM_HINTS = (
-    (
-        "(use --orphans attach or --orphans skip to import it anyway)",
-        "(choose “attach” or “skip” under Orphans to import it anyway)",
-    ),
-    ("(--annotator NAME)", "(the Annotator field)"),
-)
-
-
-def _for_the_form(error: FormatError) -> str:
-    message = str(error)
-    for cli, form in _FORM_HINTS:
-        message = message.replace(cli, form)
-    return message
 
 
 admin.site.unregister(Corpus)
@@ -350,7 +352,8 @@ class CorpusAdmin(threads_admin.CorpusAdmin):
         ]
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
-        """Upload one file and import it with the same service (and errors) as the command."""
+        """Upload one file and import it as a job, with the same service (and errors) as the
+        command; the admin is sent to the job's page."""
         if not (
             self.has_change_permission(request)
             and request.user.has_perm("threads.add_article")
@@ -358,28 +361,24 @@ class CorpusAdmin(threads_admin.CorpusAdmin):
         ):
             raise PermissionDenied
         if request.method == "POST":
-            form = ImportUploadForm(request.POST, request.FILES)
+            form = ImportUploadForm(request.POST, request.FILES, refused=upload_refusal(request))
             if form.is_valid():
-                upload = form.cleaned_data["file"]
                 labels = form.cleaned_data["labels"]
-                slug = form.cleaned_data["corpus"]
                 try:
-                    summary = threads_import_upload(
-                        corpus_slug=slug,
-                        name=upload.name or "upload",
-                        data=upload.read(),
+                    job = import_job_create(
+                        user=request.user if isinstance(request.user, User) else None,
+                        upload=form.cleaned_data["file"],
+                        corpus_slug=form.cleaned_data["corpus"],
                         fmt=form.cleaned_data["format"] or None,
                         orphans=form.cleaned_data["orphans"],
                         options=form.read_options(),
-                        labels=(labels.name or "labels", labels.read()) if labels else None,
+                        labels=labels or None,
                     )
                 except FormatError as error:
-                    messages.error(request, f"Nothing was imported. {_for_the_form(error)}")
+                    messages.error(request, f"Nothing was imported. {for_the_form(error)}")
                 else:
-                    messages.success(request, f"{upload.name} into {slug}: {summary}")
-                    corpus = Corpus.objects.get(slug=slug)
-                    url = reverse("admin:threads_article_changelist")
-                    return HttpResponseRedirect(f"{url}?corpus__id__exact={corpus.pk}")
+                    # The import runs as a job: its page follows it to the summary or error.
+                    return HttpResponseRedirect(reverse("annotate:job", args=[job.pk]))
         else:
             form = ImportUploadForm(initial={"corpus": request.GET.get("corpus", "")})
         context = {

@@ -19,7 +19,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,11 +35,18 @@ from annotate.exchange.writing import threads_insert
 from annotate.models import LabelKind, Toward
 from annotate.selectors.schema import reply_directions_get
 from annotate.services.corpora import corpus_get_or_create, reply_directions_enable
+from threads.formats import detect_format
 from threads.formats.records import FormatError, ReadOptions, ThreadRecord
 from threads.formats.tree import ORPHAN_POLICIES
 from threads.models import Article, Corpus
 
-__all__ = ["ORPHAN_POLICIES", "ImportSummary", "threads_import", "threads_import_upload"]
+__all__ = [
+    "ORPHAN_POLICIES",
+    "ImportSummary",
+    "ProgressCallback",
+    "threads_import",
+    "threads_import_upload",
+]
 
 # A batch of threads is checked, then written, together: big enough for few,
 # large INSERTs, small enough to keep an import of any size in bounded memory.
@@ -79,6 +86,10 @@ class ImportSummary:
         )
 
 
+# Called after each batch an import writes, with the summary so far.
+ProgressCallback = Callable[[ImportSummary], None]
+
+
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
@@ -91,6 +102,7 @@ def threads_import(
     orphans: str = "error",
     progress: bool = False,
     options: ReadOptions | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> ImportSummary:
     """Import every thread of ``paths`` into the corpus ``corpus_slug``, all or nothing.
 
@@ -100,6 +112,8 @@ def threads_import(
     become claims and reply labels; missing annotator accounts are created with
     unusable passwords. Raises :class:`FormatError` on any problem, naming the
     file, line and thread; the transaction then leaves nothing written.
+    ``on_progress`` is called with the summary so far after each batch is written
+    (inside the transaction: what it reports is not committed yet).
 
     No database error leaves here as itself: the codecs refuse what no database
     stores, and whatever the database still refuses (another import creating the
@@ -114,6 +128,7 @@ def threads_import(
             orphans=orphans,
             progress=progress,
             options=options or ReadOptions(),
+            on_progress=on_progress,
         )
         if summary.threads:
             _loaded_tables_analyzed()
@@ -160,6 +175,7 @@ def _threads_import(
     orphans: str,
     progress: bool,
     options: ReadOptions,
+    on_progress: ProgressCallback | None,
 ) -> ImportSummary:
     started = time.perf_counter()
     reading.format_check(fmt)
@@ -174,7 +190,7 @@ def _threads_import(
         raise FormatError(
             f"cannot create corpus {corpus_slug!r}: {'; '.join(exc.messages)}"
         ) from None
-    run = _ImportRun(corpus=corpus, orphans=orphans)
+    run = _ImportRun(corpus=corpus, orphans=orphans, on_progress=on_progress)
     if options.reply_labels is None:
         # A labels file is checked against the corpus's reply labels as it is read.
         options.reply_labels = frozenset(run.checker.label_ids[LabelKind.REPLY_LABEL])
@@ -193,38 +209,57 @@ def _threads_import(
 def threads_import_upload(
     *,
     corpus_slug: str,
+    path: Path,
     name: str,
-    data: bytes,
     fmt: str | None = None,
     orphans: str = "error",
     options: ReadOptions | None = None,
-    labels: tuple[str, bytes] | None = None,
+    labels: Path | None = None,
+    labels_name: str | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> ImportSummary:
-    """Import an uploaded file (the admin form): same rules as :func:`threads_import`.
+    """Import an uploaded file saved at ``path`` (an import job): same rules as
+    :func:`threads_import`.
 
-    ``name`` is the uploaded file's name: it chooses the format (unless ``fmt``
+    ``name`` is the uploaded file's own name: it chooses the format (unless ``fmt``
     does) and is the file named in error messages. A ``.zip`` is imported as what
-    it holds (a ConvoKit corpus, PHEME threads, brat pairs). ``labels`` is a second
-    upload, (name, contents), that becomes ``options.labels`` (PHEME's labels file).
+    it holds (a ConvoKit corpus, PHEME threads, brat pairs; its wanted files
+    unpacked within limits). ``labels`` is a second upload saved on disk, uploaded
+    as ``labels_name``, that becomes ``options.labels`` (PHEME's labels file). The
+    file is read from disk as it is imported, never whole into memory.
     """
     options = options or ReadOptions()
-    with reading.upload_saved(name=name, data=data, labels=labels) as upload:
+    with reading.upload_opened(
+        path=path, name=name, labels=labels, labels_name=labels_name
+    ) as upload:
         if upload.labels is not None:
             options.labels = upload.labels
         return threads_import(
             corpus_slug=corpus_slug,
             paths=[upload.path],
-            fmt=fmt or upload.fmt,
+            fmt=fmt or upload.fmt or _format_of(name, upload.path),
             orphans=orphans,
             options=options,
+            on_progress=on_progress,
         )
+
+
+def _format_of(name: str, saved: Path) -> str:
+    """The format the uploaded file's own name says (the file on disk may be named apart),
+    its contents telling a ``.json`` file's two formats apart (Label Studio, Reddit)."""
+    if saved.is_file() and saved.suffix.lower() == Path(name).suffix.lower():
+        return detect_format(saved)
+    return detect_format(Path(name))
 
 
 class _ImportRun:
     """One import: collects records in batches, checks each batch, then writes it in bulk."""
 
-    def __init__(self, *, corpus: Corpus, orphans: str) -> None:
+    def __init__(
+        self, *, corpus: Corpus, orphans: str, on_progress: ProgressCallback | None
+    ) -> None:
         self.corpus = corpus
+        self.on_progress = on_progress
         self.summary = ImportSummary()
         self.checker = ThreadChecker(corpus=corpus, orphans=orphans)
         self.directions = set(reply_directions_get(corpus=corpus))
@@ -253,6 +288,11 @@ class _ImportRun:
         """Check and write the pending threads, less those the corpus already holds."""
         if not self.pending:
             return
+        self._write_pending()
+        if self.on_progress is not None:
+            self.on_progress(self.summary)
+
+    def _write_pending(self) -> None:
         pending, self.pending, self.pending_rows = self.pending, [], 0
         existing = set(
             Article.objects.filter(

@@ -3,22 +3,22 @@
 The codecs (``threads.formats``) do the reading; this is what an import adds
 around them: every file is checked for existence and a known format before any
 is read (so a typo in the last path fails at once, not after an hour), and an
-upload from the admin form becomes a file in a temporary folder (with its
-labels file, if any), a ``.zip`` unpacked and read as what it holds
-(:func:`unpacked_format`), with errors naming the uploaded files rather than
-the temporary paths.
+upload from the admin form, saved on disk by its job (with its labels file, if
+any), is read from there, a ``.zip`` unpacked safely (:mod:`.unzip`) and read as
+what it holds (:func:`unpacked_format`), with errors naming the uploaded files
+rather than the paths they wait at.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotate.exchange import unzip
 from threads.formats import FORMATS, detect_format, read_threads
 from threads.formats.records import FormatError, ReadOptions, ThreadRecord
 
@@ -55,7 +55,7 @@ def records_read(
 
 @dataclass(frozen=True)
 class SavedUpload:
-    """An upload saved where the codecs can read it: ``path``, and the format it implies."""
+    """An upload where the codecs can read it: ``path``, and the format it implies."""
 
     path: Path
     fmt: str | None  # what a zip holds; None lets the file's name choose
@@ -63,51 +63,57 @@ class SavedUpload:
 
 
 @contextmanager
-def upload_saved(
-    *, name: str, data: bytes, labels: tuple[str, bytes] | None = None
+def upload_opened(
+    *, path: Path, name: str, labels: Path | None = None, labels_name: str | None = None
 ) -> Iterator[SavedUpload]:
-    """The uploaded file ``name`` with contents ``data``, in a temporary folder removed after.
+    """The uploaded file ``name``, saved at ``path``, ready for the codecs.
 
-    Only the last part of a name is kept (a browser may send a whole path). A
-    ``.zip`` is unpacked and read as what it holds (:func:`unpacked_format`).
-    ``labels``, a second upload (name, contents), is saved beside it. A
-    :class:`FormatError` raised inside the block that names a file in the
-    temporary folder names the uploaded file instead.
+    A ``.zip`` has its wanted members unpacked (:mod:`.unzip`, within its limits) into a
+    temporary folder beside it, removed after, and is read as what it holds
+    (:func:`unpacked_format`). ``labels`` is the labels file uploaded beside it (PHEME),
+    saved at that path, uploaded as ``labels_name``. A :class:`FormatError` raised inside
+    the block that names a file in ``path``'s folder names the uploaded file instead (and
+    the member, for a zip's); one naming ``labels`` names ``labels_name``.
     """
-    safe_name = _safe(name)
-    with tempfile.TemporaryDirectory(prefix="threadlab-upload-") as tmp:
-        saved = Path(tmp) / safe_name
-        saved.write_bytes(data)
-        labels_path = None
-        if labels is not None:
-            labels_path = Path(tmp) / "labels" / _safe(labels[0])
-            labels_path.parent.mkdir()
-            labels_path.write_bytes(labels[1])
-        upload = SavedUpload(path=saved, fmt=None, labels=labels_path)
-        if safe_name.lower().endswith(".zip"):
-            into = Path(tmp) / "unpacked"
-            _zip_unpacked(saved, into, name=safe_name)
-            folder, fmt = unpacked_format(into, name=safe_name)
-            upload = SavedUpload(path=folder, fmt=fmt, labels=labels_path)
-        try:
-            yield upload
-        except FormatError as exc:
-            if exc.file and exc.file.startswith(tmp):
-                in_labels = labels_path is not None and exc.file == str(labels_path)
-                exc.file = _safe(labels[0]) if labels and in_labels else safe_name
-            raise
+    with _errors_naming(labels, labels_name or (labels.name if labels else "labels")):
+        if name.lower().endswith(".zip"):
+            with tempfile.TemporaryDirectory(prefix="unpacked-", dir=path.parent) as tmp:
+                unzip.zip_extract(path, Path(tmp), name=name, wanted=unzip.WANTED)
+                folder, fmt = unpacked_format(Path(tmp), name=name)
+                with _errors_naming(Path(tmp), name):
+                    yield SavedUpload(path=folder, fmt=fmt, labels=labels)
+        else:
+            with _errors_naming(path, name):
+                yield SavedUpload(path=path, fmt=None, labels=labels)
 
 
-def _safe(name: str) -> str:
-    return Path(name.replace("\\", "/")).name or "upload"
-
-
-def _zip_unpacked(archive: Path, into: Path, *, name: str) -> None:
+@contextmanager
+def _errors_naming(saved: Path | None, name: str) -> Iterator[None]:
+    """FormatErrors naming ``saved`` (the upload, or the folder a zip was unpacked in) or a
+    file inside it name the upload ``name`` instead: ``name`` or ``name: member``."""
     try:
-        with zipfile.ZipFile(archive) as zf:
-            zf.extractall(into)  # extractall drops absolute and ".." parts of member names
-    except zipfile.BadZipFile:
-        raise FormatError("not a zip file", file=name) from None
+        yield
+    except FormatError as exc:
+        if saved is not None and exc.file and Path(exc.file).is_relative_to(saved):
+            inside = Path(exc.file).relative_to(saved).as_posix()
+            exc.file = name if inside == "." else f"{name}: {inside}"
+        raise
+
+
+def threads_total(path: Path, *, fmt: str | None) -> int | None:
+    """How many threads the file at ``path`` holds, where that is cheap to know (a jsonl
+    file: its non-blank lines; a text file: one), else None."""
+    if fmt is None:
+        try:
+            fmt = detect_format(path)
+        except FormatError:
+            return None
+    if fmt == "text":
+        return 1
+    if fmt != "jsonl" or not path.is_file():
+        return None
+    with path.open("rb") as file:
+        return sum(1 for line in file if line.strip())
 
 
 # What a zip may hold, in the order they are looked for: (format, how messages name it).

@@ -14,6 +14,7 @@ before they write.
 from annotate.models.agreement import AgreementFigures
 from annotate.models.assignments import Assignment, AssignmentStatus
 from annotate.models.history import AnnotationEvent, EventAction
+from annotate.models.jobs import Job, JobKind, JobState
 from annotate.models.labels import Claim, ReplyLabel
 from annotate.models.review import ReviewStatus, ThreadReview
 from annotate.models.roles import CorpusGrant, GrantRole
@@ -37,6 +38,9 @@ __all__ = [
     "CorpusGrant",
     "EventAction",
     "GrantRole",
+    "Job",
+    "JobKind",
+    "JobState",
     "LabelKind",
     "LabelValue",
     "ReplyLabel",

@@ -12,10 +12,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Length
 
-from annotate.agreement import ClaimRecord, ReplyLabelRecord, Text, ThreadStudy
-from annotate.models import Assignment, AssignmentStatus, Claim, LabelValue, ReplyLabel
+from annotate.agreement import PIECE_VERSION, ClaimRecord, ReplyLabelRecord, Text, ThreadStudy
+from annotate.models import (
+    AgreementFigures,
+    Assignment,
+    AssignmentStatus,
+    Claim,
+    LabelValue,
+    ReplyLabel,
+)
 from annotate.selectors.schema import reply_directions_get
 from threads.models import Article, Comment, Corpus
 
@@ -120,3 +128,9 @@ def agreement_studies(*, corpus: Corpus, article_ids: Iterable[int]) -> dict[int
             reply_directions=directions,
         )
     return studies
+
+
+def agreement_stale_count(*, corpus: Corpus) -> int:
+    """How many of ``corpus``'s threads have no kept figures of the current version."""
+    kept = AgreementFigures.objects.filter(article=OuterRef("pk"), figures__version=PIECE_VERSION)
+    return Article.objects.filter(corpus=corpus).exclude(Exists(kept)).count()

@@ -10,7 +10,7 @@ thread again, not the corpus. Measured with ``bench/agreement.py``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -27,7 +27,7 @@ from annotate.agreement import (
     thread_report_from_piece,
 )
 from annotate.models import AgreementFigures
-from annotate.selectors.agreement import agreement_studies
+from annotate.selectors.agreement import agreement_stale_count, agreement_studies
 from threads.models import Article, Corpus
 
 # Stale threads are computed this many at a time, so memory stays bounded however many
@@ -59,9 +59,19 @@ class KeptFigures:
     latest: datetime | None
 
 
-def thread_figures_get(*, corpus: Corpus, article_ids: Iterable[int]) -> KeptFigures:
+def thread_figures_get(
+    *,
+    corpus: Corpus,
+    article_ids: Iterable[int],
+    compute: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> KeptFigures:
     """The figures of each of ``article_ids``: the kept ones, and the missing ones computed and
-    kept (two writers computing the same thread at once both write the same figures)."""
+    kept (two writers computing the same thread at once both write the same figures).
+
+    ``compute=False`` leaves the missing ones out (a page showing what is kept while a job
+    computes the rest). ``on_progress(done, total)`` is told after each batch computed.
+    """
     ids = list(article_ids)
     kept: dict[int, dict[str, Any]] = {}
     reports: dict[int, dict[str, Any]] = {}
@@ -73,7 +83,7 @@ def thread_figures_get(*, corpus: Corpus, article_ids: Iterable[int]) -> KeptFig
         if isinstance(figures, dict) and figures.get("version") == PIECE_VERSION:
             kept[pk], reports[pk] = figures, report
             latest = computed_at if latest is None else max(latest, computed_at)
-    stale = [pk for pk in ids if pk not in kept]
+    stale = [pk for pk in ids if pk not in kept] if compute else []
     for start in range(0, len(stale), _BATCH):
         studies = agreement_studies(corpus=corpus, article_ids=stale[start : start + _BATCH])
         computed = {pk: thread_figures(study) for pk, study in studies.items()}
@@ -94,17 +104,35 @@ def thread_figures_get(*, corpus: Corpus, article_ids: Iterable[int]) -> KeptFig
         kept.update(computed)
         reports.update(rendered)
         latest = now
+        if on_progress is not None:
+            on_progress(min(start + _BATCH, len(stale)), len(stale))
     return KeptFigures(kept, reports, latest)
 
 
-def corpus_agreement(*, corpus: Corpus, article_id: int | None = None) -> dict[str, Any]:
+def corpus_agreement(
+    *, corpus: Corpus, article_id: int | None = None, compute: bool = True
+) -> dict[str, Any]:
     """``{"corpus": {...}, "threads": {external id: {...}}}`` (DESIGN.md "Agreement") for the
-    corpus, or for one of its threads (``article_id``): the corpus level is then that thread."""
+    corpus, or for one of its threads (``article_id``): the corpus level is then that thread.
+    ``compute=False``: from the kept figures alone, the stale threads left out."""
     articles = Article.objects.filter(corpus=corpus)
     if article_id is not None:
         articles = articles.filter(pk=article_id)
     external = dict(articles.values_list("pk", "external_id"))
-    return _report(external, thread_figures_get(corpus=corpus, article_ids=external))
+    kept = thread_figures_get(corpus=corpus, article_ids=external, compute=compute)
+    return _report(external, kept)
+
+
+def agreement_compute_corpus(
+    *, corpus: Corpus, on_progress: Callable[[int, int], None] | None = None
+) -> tuple[int, int]:
+    """Compute and keep every stale thread's figures of ``corpus``, then its whole report
+    (the API's kept JSON), as the agreement job does: (threads computed, threads)."""
+    ids = list(Article.objects.filter(corpus=corpus).values_list("pk", flat=True))
+    stale = agreement_stale_count(corpus=corpus)
+    thread_figures_get(corpus=corpus, article_ids=ids, on_progress=on_progress)
+    corpus_agreement_json(corpus=corpus)
+    return stale, len(ids)
 
 
 def _report(external: dict[int, str], kept: KeptFigures) -> dict[str, Any]:

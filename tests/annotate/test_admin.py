@@ -1,16 +1,14 @@
-"""The annotation admin: label schema and grants, import upload, assignments, labels, history."""
+"""The annotation admin: label schema and grants, assignments, labels, history (the import
+upload: test_admin_import.py)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils.html import escape
 
 from annotate.models import (
     AnnotationEvent,
@@ -31,7 +29,7 @@ from tests.factories import (
     UserFactory,
     label,
 )
-from threads.models import Article, Comment, Corpus
+from threads.models import Corpus
 
 
 @pytest.fixture(autouse=True)
@@ -197,117 +195,6 @@ def test_it_grants_a_reviewer_from_the_corpus_page(admin_client, corpus, charlie
     response = admin_client.post(corpus_url(corpus), data)
     assert response.status_code == 302
     assert CorpusGrant.objects.filter(user=charlie, corpus=corpus, role="reviewer").exists()
-
-
-# --- Import upload -----------------------------------------------------------------------------
-
-IMPORT_URL = "admin:threads_corpus_import"
-
-
-def jsonl_thread(thread_id: str = "t1", parent_of_b: str | None = "a") -> bytes:
-    line = {
-        "id": thread_id,
-        "title": "Uploaded thread",
-        "body": "The article.",
-        "comments": [
-            {"id": "a", "parent_id": None, "text": "Top."},
-            {"id": "b", "parent_id": parent_of_b, "text": "Reply."},
-        ],
-    }
-    return (json.dumps(line) + "\n").encode()
-
-
-def upload(admin_client, data: bytes, name: str = "threads.jsonl", **fields):
-    form = {
-        "corpus": "uploads",
-        "format": "",
-        "orphans": "error",
-        "file": SimpleUploadedFile(name, data),
-        **fields,
-    }
-    return admin_client.post(reverse(IMPORT_URL), form)
-
-
-def test_it_links_the_import_from_the_corpus_pages(admin_client, corpus):
-    url = reverse(IMPORT_URL)
-    assert url in admin_client.get(reverse("admin:threads_corpus_changelist")).content.decode()
-    assert f"{url}?corpus=demo" in admin_client.get(corpus_url(corpus)).content.decode()
-
-
-def test_it_prefills_the_corpus_of_the_import_form(admin_client, corpus):
-    response = admin_client.get(reverse(IMPORT_URL), {"corpus": "demo"})
-    assert response.status_code == 200
-    assert 'value="demo"' in response.content.decode()
-
-
-def test_it_imports_an_uploaded_file(admin_client, db):
-    response = upload(admin_client, jsonl_thread())
-    assert response.status_code == 302
-    corpus = Corpus.objects.get(slug="uploads")
-    assert response["Location"].endswith(f"?corpus__id__exact={corpus.pk}")
-    assert messages_of(response)[0].startswith("threads.jsonl into uploads: Imported 1 thread")
-    article = Article.objects.get(corpus=corpus, external_id="t1")
-    assert Comment.objects.filter(article=article).count() == 2
-
-
-def test_it_imports_a_text_file(admin_client, db):
-    text = "The title\n\nThe body.\n\n    A comment.\n\n        A reply.\n"
-    response = upload(admin_client, text.encode(), name="seed.txt")
-    assert response.status_code == 302
-    article = Article.objects.get(external_id="seed")
-    assert list(Comment.objects.filter(article=article).values_list("depth", flat=True)) == [0, 1]
-
-
-def test_it_imports_a_convokit_utterances_file(admin_client, db):
-    utterances = [
-        {"id": "p1", "conversation_id": "p1", "reply-to": None, "speaker": "op", "text": "Post."},
-        {"id": "u1", "conversation_id": "p1", "reply-to": "p1", "speaker": "x", "text": "Top."},
-        {"id": "u2", "conversation_id": "p1", "reply-to": "u1", "speaker": "y", "text": "Re."},
-    ]
-    data = "".join(json.dumps(u) + "\n" for u in utterances).encode()
-    response = upload(admin_client, data, name="utterances.jsonl")
-    assert response.status_code == 302, messages_of(response)
-    article = Article.objects.get(external_id="p1")
-    assert list(Comment.objects.filter(article=article).values_list("depth", flat=True)) == [0, 1]
-
-
-def test_it_shows_a_format_error_and_imports_nothing(admin_client, db):
-    response = upload(admin_client, jsonl_thread(parent_of_b="zz"))
-    assert response.status_code == 200
-    [message] = messages_of(response)
-    assert message.startswith("Nothing was imported.")
-    assert "zz" in message and "threads.jsonl" in message
-    assert escape(message) in response.content.decode()
-    assert not Article.objects.exists()
-
-
-def test_it_applies_the_orphans_policy(admin_client, db):
-    response = upload(admin_client, jsonl_thread(parent_of_b="zz"), orphans="attach")
-    assert response.status_code == 302
-    assert Comment.objects.get(external_id="b").meta.get("orphan") is True
-
-
-def test_it_honours_the_chosen_format(admin_client, db):
-    response = upload(admin_client, jsonl_thread(), name="dump.data", format="jsonl")
-    assert response.status_code == 302
-    assert Article.objects.filter(external_id="t1").exists()
-
-
-def test_it_names_the_accepted_formats_for_an_unknown_file(admin_client, db):
-    response = upload(admin_client, b"whatever", name="notes.pdf")
-    assert response.status_code == 200
-    assert "notes.pdf" in messages_of(response)[0]
-
-
-def test_it_refuses_an_empty_form(admin_client, db):
-    response = admin_client.post(reverse(IMPORT_URL), {"corpus": "bad slug!", "orphans": "error"})
-    assert response.status_code == 200
-    assert response.context["form"].errors.keys() == {"corpus", "file"}
-
-
-def test_it_refuses_the_import_to_staff_without_permissions(client, db):
-    client.force_login(UserFactory(username="staff", is_staff=True))
-    assert client.get(reverse(IMPORT_URL)).status_code == 403
 
 
 # --- Bulk assignment ---------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.messages import get_messages
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from annotate.models import Assignment, CorpusGrant
@@ -216,18 +215,3 @@ def test_it_offers_only_stances_in_the_stance_filter(admin_client, thread):
 def test_it_titles_the_reply_label_filter(admin_client, thread):
     body = admin_client.get(reverse("admin:annotate_replylabel_changelist")).content.decode()
     assert "By reply label" in body and "By name" not in body
-
-
-def test_it_words_the_orphan_error_for_the_upload_form(admin_client, db):
-    data = (
-        b'{"id": "t1", "title": "T", "body": "B", '
-        b'"comments": [{"id": "a", "parent_id": "gone", "text": "x"}]}\n'
-    )
-    response = admin_client.post(
-        reverse("admin:threads_corpus_import"),
-        {"corpus": "up", "file": SimpleUploadedFile("t.jsonl", data), "orphans": "error"},
-        follow=True,
-    )
-    text = " ".join(messages_of(response))
-    assert "choose “attach” or “skip” under Orphans" in text
-    assert "--orphans" not in text

@@ -384,17 +384,14 @@ def test_it_streams_convokit_as_a_zip(labelled):
     assert len(utterances) == 5  # the article and its four comments
 
 
-def test_it_round_trips_a_convokit_zip_through_the_upload(labelled):
-    data = b"".join(corpus_export_stream(corpus=labelled, fmt="convokit"))
+def test_it_round_trips_a_convokit_zip_through_the_upload(labelled, tmp_path):
+    saved = tmp_path / "demo.zip"
+    saved.write_bytes(b"".join(corpus_export_stream(corpus=labelled, fmt="convokit")))
 
-    summary = threads_import_upload(corpus_slug="copy", name="demo.zip", data=data)
+    summary = threads_import_upload(corpus_slug="copy", path=saved, name="demo.zip")
 
-    assert (summary.threads, summary.comments, summary.claims, summary.reply_labels) == (
-        1,
-        4,
-        6,
-        4,
-    )
+    counts = (summary.threads, summary.comments, summary.claims, summary.reply_labels)
+    assert counts == (1, 4, 6, 4)
     copy = Corpus.objects.get(slug="copy")
     assert export_lines(copy)[0]["annotations"] == export_lines(labelled)[0]["annotations"]
 

@@ -13,7 +13,7 @@ from django.db import IntegrityError, OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from annotate.exchange import importer, reading, threads_import, threads_import_upload
+from annotate.exchange import importer, reading, threads_import
 from annotate.models import Claim, ReplyLabel
 from threads.formats.records import CommentRecord, FormatError, ThreadRecord
 from threads.models import Article, Comment, Corpus
@@ -459,22 +459,6 @@ def test_it_summarises_in_one_line(tmp_path):
     line = str(summary)
     assert "\n" not in line
     assert line.startswith("Imported 1 thread (0 already there), 30 comments")
-
-
-def test_it_imports_an_upload():
-    summary = threads_import_upload(
-        corpus_slug="c", name="thread.jsonl", data=json.dumps(thread("t1")).encode()
-    )
-
-    assert (summary.threads, summary.comments) == (1, 4)
-
-
-def test_it_names_the_uploaded_file_in_errors():
-    with pytest.raises(FormatError) as error:
-        threads_import_upload(corpus_slug="c", name="mine.jsonl", data=b"{broken\n")
-
-    assert error.value.file == "mine.jsonl"
-    assert str(error.value).startswith("mine.jsonl, line 1")
 
 
 # --- no database error reaches a user as itself ----------------------------------------

@@ -70,31 +70,85 @@ def test_it_says_a_zip_holds_a_format_the_server_cannot_import(tmp_path, monkeyp
         reading.unpacked_format(tmp_path, name="t.zip")
 
 
-def test_it_saves_the_labels_file_beside_the_upload():
-    with reading.upload_saved(name="a.json", data=b"[]", labels=("l.json", b"{}")) as upload:
+def saved(folder, name: str, data: bytes):
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def test_it_hands_over_the_labels_file_saved_beside_the_upload(tmp_path):
+    path = saved(tmp_path, "a.json", b"[]")
+    labels = saved(tmp_path, "labels-file/l.json", b"{}")
+    with reading.upload_opened(path=path, name="a.json", labels=labels) as upload:
         assert upload.labels is not None and upload.labels.read_bytes() == b"{}"
         assert upload.labels.parent != upload.path.parent
 
 
-def test_it_names_the_uploaded_labels_file_in_errors():
+def test_it_names_the_uploaded_labels_file_in_errors(tmp_path):
+    path = saved(tmp_path, "thread.json", b"")
+    labels = saved(tmp_path, "labels-file/subtaskA.json", b"")
     with (
         pytest.raises(FormatError, match=r"^subtaskA.json, line 3: bad label"),
-        reading.upload_saved(name="thread.json", data=b"", labels=("subtaskA.json", b"")) as upload,
+        reading.upload_opened(
+            path=path, name="thread.json", labels=labels, labels_name="subtaskA.json"
+        ) as upload,
     ):
         raise FormatError("bad label", file=str(upload.labels), line=3)
 
 
-def test_it_unpacks_a_zip_upload_as_what_it_holds():
+def test_it_unpacks_a_zip_upload_as_what_it_holds(tmp_path):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("c/utterances.jsonl", "")
-    with reading.upload_saved(name="c.zip", data=buffer.getvalue()) as upload:
+    path = saved(tmp_path, "c.zip", buffer.getvalue())
+    with reading.upload_opened(path=path, name="c.zip") as upload:
         assert (upload.path.name, upload.fmt) == ("c", "convokit")
 
 
-def test_it_refuses_an_upload_named_zip_that_is_not_one():
+@pytest.mark.parametrize(
+    ("members", "fmt", "folder"),
+    [
+        (
+            {
+                "ev/1/structure.json": "{}",
+                "ev/1/source-tweet/1.json": "{}",
+                "ev/1/replies/2.json": "{}",
+                "ev/1/notes.md": "left in the zip",
+            },
+            "pheme",
+            "1",
+        ),
+        (
+            {
+                "cmv/a.txt": "t",
+                "cmv/a.ann": "",
+                "cmv/a.metadata": "",
+                "cmv/annotation.conf": "",
+                "cmv/run.sh": "left in the zip",
+            },
+            "brat",
+            "cmv",
+        ),
+    ],
+)
+def test_it_unpacks_the_files_of_pheme_and_brat_zips(tmp_path, every_format, members, fmt, folder):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    path = saved(tmp_path, "up/x.zip", buffer.getvalue())
+    with reading.upload_opened(path=path, name="x.zip") as upload:
+        assert (upload.path.name, upload.fmt) == (folder, fmt)
+        unpacked = {p.name for p in upload.path.rglob("*") if p.is_file()}
+        wanted = {name.rsplit("/", 1)[-1] for name in members if "left" not in members[name]}
+        assert unpacked == wanted
+
+
+def test_it_refuses_an_upload_named_zip_that_is_not_one(tmp_path):
+    path = saved(tmp_path, "c.zip", b"nope")
     with (
         pytest.raises(FormatError, match="^c.zip: not a zip file"),
-        reading.upload_saved(name="c.zip", data=b"nope"),
+        reading.upload_opened(path=path, name="c.zip"),
     ):
         pass
