@@ -2,7 +2,8 @@
 
 Pure code: no database, no annotation models (STYLE.md). One module per format:
 ``text``, ``jsonl``, ``convokit``, ``reddit`` read threads (DESIGN.md "Import
-formats"); ``jsonl``, ``csv`` and ``convokit`` also write them ("Export").
+formats"), ``brat`` labelled threads; ``jsonl``, ``csv``, ``convokit`` and ``brat``
+also write them ("Export").
 ``tree.order_comments`` puts a thread's comments in display order.
 """
 
@@ -31,12 +32,14 @@ _MODULES = {
     "jsonl": "jsonl",
     "convokit": "convokit",
     "reddit": "reddit",
+    "brat": "brat",
 }
-LABELLED_FORMATS: frozenset[str] = frozenset()
+LABELLED_FORMATS: frozenset[str] = frozenset({"brat"})
 FORMATS = tuple(_MODULES)
 
 _ACCEPTED = (
-    "text (.txt), jsonl (.jsonl), convokit (a folder or its utterances.jsonl), reddit (.json)"
+    "text (.txt), jsonl (.jsonl), convokit (a folder or its utterances.jsonl), reddit (.json),"
+    " brat (.ann, or a folder of .txt and .ann pairs)"
 )
 
 
@@ -44,6 +47,9 @@ def detect_format(path: Path) -> str:
     """The format a file's name says it is in; a FormatError for a name that says nothing."""
     path = Path(path)
     if path.is_dir():
+        # A ConvoKit corpus is a folder with utterances.jsonl; brat pairs sit in folders too.
+        if not (path / "utterances.jsonl").exists() and next(path.rglob("*.ann"), None):
+            return "brat"
         return "convokit"
     name = path.name.lower()
     if name == "utterances.jsonl":
@@ -55,6 +61,8 @@ def detect_format(path: Path) -> str:
         return "jsonl"
     if suffix == ".json":
         return "reddit"
+    if suffix == ".ann":
+        return "brat"
     raise FormatError(
         f"cannot tell the format from the name; accepted: {_ACCEPTED}"
         " (or name the format with --format)",
