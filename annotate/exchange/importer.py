@@ -31,6 +31,7 @@ from annotate.exchange import reading
 from annotate.exchange.accounts import AnnotatorAccounts
 from annotate.exchange.checking import ThreadChecker
 from annotate.exchange.rows import CheckedThread
+from annotate.exchange.schema_additions import added_wording
 from annotate.exchange.writing import threads_insert
 from annotate.services.corpora import corpus_get_or_create
 from threads.formats.records import FormatError, ReadOptions, ThreadRecord
@@ -58,9 +59,13 @@ class ImportSummary:
     seconds: float = 0.0
     # What the readers of labelled corpora counted (ReadOptions.counts), e.g. byte-offset files.
     counts: Counter[str] = field(default_factory=Counter)
+    # Label values the files use that the corpus's schema lacked, added to it: (kind, name).
+    labels_added: list[tuple[str, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
         noticed = "".join(f" {key}: {n}." for key, n in sorted(self.counts.items()) if n)
+        if self.labels_added:
+            noticed += f" Added to the label schema: {added_wording(self.labels_added)}."
         return (
             f"Imported {_n(self.threads, 'thread')} ({self.threads_existing} already there), "
             f"{_n(self.comments, 'comment')} (orphans: {self.orphans_attached} attached, "
@@ -82,10 +87,13 @@ def threads_import(
     orphans: str = "error",
     progress: bool = False,
     options: ReadOptions | None = None,
+    strict_schema: bool = False,
 ) -> ImportSummary:
     """Import every thread of ``paths`` into the corpus ``corpus_slug``, all or nothing.
 
-    The corpus is created with the default schema if it does not exist. A thread
+    The corpus is created with the default schema if it does not exist. Label
+    values the files use that its schema lacks are added to it and listed in the
+    summary, or, with ``strict_schema``, refused. A thread
     whose external id is already in the corpus (or earlier in this run) is left
     as it is and counted in ``threads_existing``. Annotations in the records
     become claims and reply labels; missing annotator accounts are created with
@@ -105,6 +113,7 @@ def threads_import(
             orphans=orphans,
             progress=progress,
             options=options or ReadOptions(),
+            strict_schema=strict_schema,
         )
         if summary.threads:
             _loaded_tables_analyzed()
@@ -151,6 +160,7 @@ def _threads_import(
     orphans: str,
     progress: bool,
     options: ReadOptions,
+    strict_schema: bool,
 ) -> ImportSummary:
     started = time.perf_counter()
     reading.format_check(fmt)
@@ -165,7 +175,7 @@ def _threads_import(
         raise FormatError(
             f"cannot create corpus {corpus_slug!r}: {'; '.join(exc.messages)}"
         ) from None
-    run = _ImportRun(corpus=corpus, orphans=orphans)
+    run = _ImportRun(corpus=corpus, orphans=orphans, strict_schema=strict_schema)
     with tqdm(
         desc="import", unit=" threads", disable=not progress, file=sys.stderr, leave=False
     ) as bar:
@@ -174,6 +184,7 @@ def _threads_import(
             bar.update()
         run.flush()
     run.summary.counts.update(options.counts)
+    run.summary.labels_added = list(run.checker.schema.added)
     run.summary.seconds = time.perf_counter() - started
     return run.summary
 
@@ -196,10 +207,10 @@ def threads_import_upload(
 class _ImportRun:
     """One import: collects records in batches, checks each batch, then writes it in bulk."""
 
-    def __init__(self, *, corpus: Corpus, orphans: str) -> None:
+    def __init__(self, *, corpus: Corpus, orphans: str, strict_schema: bool) -> None:
         self.corpus = corpus
         self.summary = ImportSummary()
-        self.checker = ThreadChecker(corpus=corpus, orphans=orphans)
+        self.checker = ThreadChecker(corpus=corpus, orphans=orphans, strict_schema=strict_schema)
         self.annotators = AnnotatorAccounts()
         self.pending: list[tuple[str, ThreadRecord]] = []
         self.pending_rows = 0
