@@ -4,8 +4,8 @@ The codecs (``threads.formats``) do the reading; this is what an import adds
 around them: every file is checked for existence and a known format before any
 is read (so a typo in the last path fails at once, not after an hour), and an
 upload from the admin form becomes a file in a temporary folder, a ``.zip``
-unpacked as a ConvoKit corpus folder, with errors naming the uploaded file
-rather than the temporary path.
+unpacked as a ConvoKit corpus folder or a folder of brat pairs, with errors
+naming the uploaded file rather than the temporary path.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class SavedUpload:
     """An upload saved where the codecs can read it: ``path``, and the format it implies."""
 
     path: Path
-    fmt: str | None  # "convokit" for a zip; None lets the file's name choose
+    fmt: str | None  # "convokit" or "brat" for a zip; None lets the file's name choose
 
 
 @contextmanager
@@ -64,7 +64,8 @@ def upload_saved(*, name: str, data: bytes) -> Iterator[SavedUpload]:
     """The uploaded file ``name`` with contents ``data``, in a temporary folder removed after.
 
     Only the last part of ``name`` is kept (a browser may send a whole path). A
-    ``.zip`` is unpacked and must hold a ConvoKit corpus (``utterances.jsonl``).
+    ``.zip`` is unpacked and must hold a ConvoKit corpus (``utterances.jsonl``) or
+    brat pairs (``.ann`` files: each folder's name says whose labels they are).
     A :class:`FormatError` raised inside the block that names a file in the
     temporary folder names the uploaded file instead.
     """
@@ -74,24 +75,31 @@ def upload_saved(*, name: str, data: bytes) -> Iterator[SavedUpload]:
         saved.write_bytes(data)
         upload = SavedUpload(path=saved, fmt=None)
         if safe_name.lower().endswith(".zip"):
-            folder = _convokit_zip_unpacked(saved, Path(tmp) / "unpacked", name=safe_name)
-            upload = SavedUpload(path=folder, fmt="convokit")
+            upload = _zip_unpacked(saved, Path(tmp) / "unpacked", name=safe_name)
         try:
             yield upload
         except FormatError as exc:
             if exc.file and exc.file.startswith(tmp):
-                exc.file = safe_name
+                # A file inside an unpacked zip is named by its path in the zip.
+                inside = Path(exc.file).relative_to(tmp).parts[1:]
+                exc.file = "/".join((safe_name, *inside)) if len(inside) > 1 else safe_name
             raise
 
 
-def _convokit_zip_unpacked(archive: Path, into: Path, *, name: str) -> Path:
-    """The ConvoKit corpus folder of ``archive`` unpacked in ``into`` (the shallowest one)."""
+def _zip_unpacked(archive: Path, into: Path, *, name: str) -> SavedUpload:
+    """``archive`` unpacked in ``into``: its ConvoKit corpus folder (the shallowest one), or
+    else the folder of its brat pairs."""
     try:
         with zipfile.ZipFile(archive) as zf:
             zf.extractall(into)  # extractall drops absolute and ".." parts of member names
     except zipfile.BadZipFile:
         raise FormatError("not a zip file", file=name) from None
     found = sorted(into.rglob("utterances.jsonl"), key=lambda p: len(p.parts))
-    if not found:
-        raise FormatError("the zip holds no ConvoKit corpus (no utterances.jsonl)", file=name)
-    return found[0].parent
+    if found:
+        return SavedUpload(path=found[0].parent, fmt="convokit")
+    if next(into.rglob("*.ann"), None) is not None:
+        return SavedUpload(path=into, fmt="brat")
+    raise FormatError(
+        "the zip holds no ConvoKit corpus (no utterances.jsonl) and no brat pairs (no .ann)",
+        file=name,
+    )

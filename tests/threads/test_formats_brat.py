@@ -62,7 +62,7 @@ def test_the_stance_attribute_sets_the_stance_and_other_attributes_are_kept():
 
     assert found["T2"]["stance"] == "support"
     assert found["T2"]["attributes"] == {"Type1": "evaluation_rational"}
-    assert found["T3"]["attributes"] == {"Type1": "logos", "Hypothetical": True}
+    assert found["T3"]["attributes"] == {"Type1": "logos", "Hypothetical": "true"}
 
 
 def test_a_span_without_a_stance_attribute_is_neutral_toward_the_thesis():

@@ -44,7 +44,7 @@ def nested() -> ThreadRecord:
         claim(1, "", 0, "Putin's trip", stance="support"),
         claim(2, "", 0, "Sanctions 🙂 never\nchange", comment_id="c1", stance="oppose",
               stance_target={"claim": 1}, note="first\nsecond",
-              attributes={"Type1": "logos", "Hypothetical": True, "Score": "3"},
+              attributes={"Type1": "logos", "Hypothetical": "true", "Score": "3"},
               relations=[{"type": "main attack", "claim": 1}]),
         claim(3, "", 0, "Off topic", comment_id="c3", stance_target="thesis"),
     ]  # fmt: skip
@@ -123,8 +123,10 @@ def test_the_txt_lays_the_title_body_and_comments_end_to_end_as_the_map_says(tmp
     assert "Content c2 Dan%20Brown 90 107" in lines
     assert "Content c3 109 119" in lines  # no author
     assert text[90:107] == "They did in 1986."
-    assert ["Reply c1 news/42", "Reply c2 c1", "Reply c3 news/42"] == [
-        line for line in lines if line.startswith("Reply ")
+    assert [line for line in lines if line.startswith("Reply ")] == [
+        "Reply c1 news/42",
+        "Reply c2 c1",
+        "Reply c3 news/42",
     ]
 
 

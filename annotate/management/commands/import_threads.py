@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotate.exchange import threads_import
 from threads.formats import FORMATS
-from threads.formats.records import FormatError
+from threads.formats.records import FormatError, ReadOptions
 from threads.formats.tree import ORPHAN_POLICIES
 
 
@@ -39,6 +39,27 @@ class Command(BaseCommand):
             help="a comment whose parent is not in the file: refuse the import (error), make "
             "it a top-level comment (attach) or leave it out with its replies (skip)",
         )
+        labelled = parser.add_argument_group("labelled corpora (brat)")
+        labelled.add_argument(
+            "--annotator",
+            metavar="NAME",
+            help="whose the files' labels are (brat default: the name of the folder holding"
+            " each pair); with --as-gold, the reviewer who settled them",
+        )
+        labelled.add_argument(
+            "--as-gold", action="store_true", help="the files' labels become gold labels"
+        )
+        labelled.add_argument(
+            "--stance-attribute",
+            metavar="NAME",
+            default="Stance",
+            help="brat: the attribute that holds a claim's stance (default: Stance)",
+        )
+        parser.add_argument(
+            "--strict-schema",
+            action="store_true",
+            help="refuse label values the corpus's schema lacks (default: add them to it)",
+        )
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -50,6 +71,12 @@ class Command(BaseCommand):
                 fmt=options["format"],
                 orphans=options["orphans"],
                 progress=progress,
+                options=ReadOptions(
+                    annotator=options["annotator"],
+                    as_gold=options["as_gold"],
+                    stance_attribute=options["stance_attribute"],
+                ),
+                strict_schema=options["strict_schema"],
             )
         except FormatError as exc:
             raise CommandError(str(exc)) from exc

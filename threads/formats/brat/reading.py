@@ -281,14 +281,14 @@ def _claims(
             )
         attributes = dict(standoff.attributes.get(span.id, {}))
         stance = attributes.pop(options.stance_attribute, DEFAULT_STANCE)
-        if stance is True:
+        if (span.id, options.stance_attribute) in standoff.binary:
             line = standoff.attribute_lines[(span.id, options.stance_attribute)]
             raise fail(f"the stance attribute {options.stance_attribute!r} needs a value", line)
         target: Any = "thesis" if place.post is None else "parent"
         named_target = attributes.pop(STANCE_TARGET, None)
         if named_target is not None:
             line = standoff.attribute_lines[(span.id, STANCE_TARGET)]
-            if span.id in targets or named_target is True:
+            if span.id in targets or (span.id, STANCE_TARGET) in standoff.binary:
                 raise fail(f"{span.id} needs one stance target: a name or a claim", line)
             target = named_target
         elif span.id in targets:

@@ -6,7 +6,8 @@ https://brat.nlplab.org/standoff.html), each a tab-separated id, body and text:
 - ``T3<TAB>claim 10 42<TAB>quoted text``: a span (a "text-bound annotation") of
   one type. A discontinuous span (``10 20;25 30``) is refused: a claim is one span;
 - ``A1<TAB>Type1 T3 evaluation_rational`` (and the older ``M1``): an attribute of
-  a span, with a value, or without one for a binary attribute (kept as ``true``);
+  a span, with a value, or without one for a binary attribute (kept as the value
+  ``"true"``, as brat's own data has it, and written back binary);
 - ``R1<TAB>support Arg1:T3 Arg2:T5``: a relation of a type from the first span to
   the second;
 - ``#1<TAB>AnnotatorNotes T3<TAB>a note``: a note on a span; several notes on one
@@ -29,6 +30,7 @@ from threads.formats.brat.offsets import Quoted
 from threads.formats.records import FormatError
 
 NOTES = "AnnotatorNotes"
+BINARY = "true"  # a binary attribute's value
 _KINDS = {
     "T": "a span",
     "A": "an attribute",
@@ -62,8 +64,9 @@ class Standoff:
     """The ``.ann`` file read: every list in file order."""
 
     spans: list[Span] = field(default_factory=list)
-    attributes: dict[str, dict[str, Any]] = field(default_factory=dict)  # span id -> name: value
+    attributes: dict[str, dict[str, str]] = field(default_factory=dict)  # span id -> name: value
     attribute_lines: dict[tuple[str, str], int] = field(default_factory=dict)
+    binary: set[tuple[str, str]] = field(default_factory=set)  # (span id, name) without a value
     relations: list[Relation] = field(default_factory=list)
     notes: dict[str, list[str]] = field(default_factory=dict)
 
@@ -84,7 +87,7 @@ def standoff_read(data: str, *, file: str) -> Standoff:
     wrong."""
     out = Standoff()
     kinds: dict[str, str] = {}  # id -> its line's kind letter
-    pending_attributes: list[tuple[str, str, str, Any, int]] = []
+    pending_attributes: list[tuple[str, str, str, str | None, int]] = []
     pending_notes: list[tuple[str, str, int]] = []
 
     def fail(message: str, line: int) -> FormatError:
@@ -116,7 +119,7 @@ def standoff_read(data: str, *, file: str) -> Standoff:
         elif kind in ("A", "M"):
             if len(body) not in (2, 3):
                 raise fail(f"{ident}: an attribute is 'NAME ID' or 'NAME ID VALUE'", number)
-            value: Any = name_read(body[2]) if len(body) == 3 else True
+            value = name_read(body[2]) if len(body) == 3 else None
             pending_attributes.append((ident, name_read(body[0]), body[1], value, number))
         elif kind == "R":
             out.relations.append(_relation(ident, body, number, fail))
@@ -145,7 +148,9 @@ def standoff_read(data: str, *, file: str) -> Standoff:
             raise fail(
                 f"{span} has a second {name!r} attribute (the first is on line {first})", number
             )
-        values[name] = value
+        if value is None:
+            out.binary.add((span, name))
+        values[name] = BINARY if value is None else value
         out.attribute_lines[(span, name)] = number
     for relation in out.relations:
         span_of(relation.source, f"relation {relation.id}", relation.line)

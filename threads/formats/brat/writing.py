@@ -20,8 +20,8 @@ as brat writes them), the stance as the ``Stance`` attribute (left out when it
 is ``neutral``, which import assumes), a stance target other than the claim's
 default (``thesis`` in the article, ``parent`` in a comment) as the
 ``StanceTarget`` attribute, or as a ``StanceTarget`` relation to the target
-claim; each attribute (``true`` written as a binary attribute; values other
-than text and ``true`` as their JSON), each relation, and the note as
+claim; each attribute (the value ``"true"`` written as a binary attribute, as
+brat has it; a value that is not text as its JSON), each relation, and the note as
 ``AnnotatorNotes`` lines, one per line of the note. Gold claims' provenance is
 in the map (``Gold`` lines). Times, URLs and meta do not travel in brat.
 """
@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from threads.formats.brat.reading import DEFAULT_STANCE, GOLD_FOLDER, STANCE_TARGET
-from threads.formats.brat.standoff import NOTES, name_token
+from threads.formats.brat.standoff import BINARY, NOTES, name_token
 from threads.formats.records import ThreadRecord
 
 STANCE = "Stance"
@@ -124,8 +124,8 @@ class Conf:
 
 
 def _attribute_value(value: Any) -> str | None:
-    """How an attribute's value is written: None for a binary attribute (``true``)."""
-    if value is True:
+    """How an attribute's value is written: None for a binary attribute (``"true"``)."""
+    if value == BINARY:
         return None
     if isinstance(value, str):
         return value
