@@ -128,3 +128,20 @@ def test_it_reads_a_thread_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(3 + THROTTLE):
         response = client.get(f"/api/v1/threads/{article.pk}/")
     assert len(response.json()["comments"]) == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_exports_brat_in_a_fixed_number_of_queries(
+    corpus, rita, size, django_assert_max_num_queries
+):
+    build(corpus, size)
+    client = client_for(rita)
+
+    # Two throttles (the API's and the export's scope), the corpus and the grant, then the
+    # export: the schema, per 200 threads the articles, comments, claims and reply labels,
+    # and the query that finds no more articles.
+    with django_assert_max_num_queries(2 * THROTTLE + 9):
+        response = client.get("/api/v1/corpora/demo/export/?format=brat")
+        data = b"".join(response.streaming_content)
+
+    assert response.status_code == 200 and data.startswith(b"PK")

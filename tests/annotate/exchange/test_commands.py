@@ -178,6 +178,11 @@ def test_it_refuses_convokit_to_stdout(small_corpus):
         run("export_corpus", "small", "--format", "convokit", "-o", "-")
 
 
+def test_it_refuses_brat_to_stdout(small_corpus):
+    with pytest.raises(CommandError, match="brat export is a zip"):
+        run("export_corpus", "small", "--format", "brat", "-o", "-")
+
+
 def test_it_lists_the_known_corpora_for_an_unknown_one(small_corpus):
     CorpusFactory(slug="other")
 
