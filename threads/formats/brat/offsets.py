@@ -26,7 +26,7 @@ def collapsed(text: str) -> str:
     return " ".join(text.split())
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Quoted:
     """A span as a file gives it: offsets in the file's unit, the quote, and where it was read."""
 
@@ -74,7 +74,9 @@ class Offsets:
 
     def matches(self, span: Quoted) -> bool:
         found = self.slice(span.start, span.end)
-        return found is not None and collapsed(found) == collapsed(span.quote)
+        if found is None:
+            return False
+        return found == span.quote or collapsed(found) == collapsed(span.quote)
 
 
 def offsets_read(

@@ -80,6 +80,7 @@ def _pairs(path: Path, options: ReadOptions) -> Iterator[Pair]:
         raise FormatError(
             "a brat file is a .ann or a .txt (of a pair), or a folder", file=str(path)
         )
+    named = root.resolve().name  # what the folder read is called, even given as "."
     for ann in anns:
         txt = ann.with_suffix(".txt")
         for needed in (ann, txt):
@@ -89,20 +90,27 @@ def _pairs(path: Path, options: ReadOptions) -> Iterator[Pair]:
                     " files come in pairs",
                     file=str(needed.parent / needed.name),
                 )
-        owner = unquote(ann.resolve().parent.name)
+        owner = unquote(named if ann.parent == root else ann.parent.name)
         gold = options.as_gold or owner == GOLD_FOLDER
         yield Pair(ann, txt, ann.relative_to(root).as_posix(), owner, gold)
 
 
-def _text(path: Path) -> str:
+def _text(path: Path, *, labels: bool = False) -> str:
+    """A file's text; for ``labels`` (an .ann or post map), refused if it holds a NUL."""
     try:
-        return path.read_bytes().decode("utf-8")
+        text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FormatError(
             f"not UTF-8 text (byte {exc.start + 1} cannot be decoded)", file=str(path)
         ) from None
     except OSError as exc:
         raise FormatError(f"cannot read the file: {exc.strerror or exc}", file=str(path)) from None
+    if labels and "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise FormatError(
+            "holds a NUL character (\\u0000), which no database stores", file=str(path), line=line
+        )
+    return text
 
 
 @dataclass
@@ -166,10 +174,13 @@ def _thread(name: str, pairs: list[Pair], options: ReadOptions) -> ThreadRecord:
         author=shell.author,
         meta=shell.meta,
         comments=shell.comments,
-        annotations=sections[False],
-        gold=sections[True],
     )
-    return record_checked(record, file=str(pairs[0].ann))
+    # The texts are checked for what no database stores; the labels need no walk of their
+    # own: their quotes are slices of the texts, and every other string in them comes from an
+    # .ann or post map that _text() found free of NUL characters.
+    record = record_checked(record, file=str(pairs[0].txt))
+    record.annotations, record.gold = sections[False], sections[True]
+    return record
 
 
 def _pair_read(
@@ -178,9 +189,13 @@ def _pair_read(
     """One pair: the thread's texts, and the claims and reply labels of its ``.ann`` and map."""
     text = _text(pair.txt)
     ann_file = str(pair.ann)
-    standoff = standoff_read(_text(pair.ann), file=ann_file)
+    standoff = standoff_read(_text(pair.ann, labels=True), file=ann_file)
     map_path = pair.ann.with_suffix(".metadata")
-    postmap = postmap_read(_text(map_path), file=str(map_path)) if map_path.is_file() else None
+    postmap = (
+        postmap_read(_text(map_path, labels=True), file=str(map_path))
+        if map_path.is_file()
+        else None
+    )
 
     def fail(message: str, line: int | None) -> FormatError:
         return FormatError(message, file=ann_file, line=line)

@@ -43,14 +43,14 @@ _KINDS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     id: str
     type: str
     at: Quoted  # offsets in the file's unit, the quote and the line
 
 
-@dataclass
+@dataclass(slots=True)
 class Relation:
     id: str
     type: str
@@ -79,7 +79,7 @@ def name_token(name: str) -> str:
 
 
 def name_read(token: str) -> str:
-    return unquote(token)
+    return unquote(token) if "%" in token else token
 
 
 def standoff_read(data: str, *, file: str) -> Standoff:
@@ -95,7 +95,7 @@ def standoff_read(data: str, *, file: str) -> Standoff:
 
     for number, raw in enumerate(data.split("\n"), start=1):
         line = raw.removesuffix("\r")
-        if not line.strip():
+        if not line or line.isspace():
             continue
         parts = line.split("\t", 2)
         ident = parts[0].strip()
@@ -161,6 +161,10 @@ def standoff_read(data: str, *, file: str) -> Standoff:
 
 
 def _span(ident: str, body: list[str], parts: list[str], number: int, fail: Any) -> Span:
+    if len(body) == 3 and body[1].isdigit() and body[2].isdigit() and len(parts) == 3:
+        start, end = int(body[1]), int(body[2])
+        if start < end:  # the common case, checked in one test
+            return Span(ident, name_read(body[0]), Quoted(start, end, parts[2], number))
     rest = " ".join(body[1:])
     if ";" in rest:
         raise fail(
@@ -172,12 +176,9 @@ def _span(ident: str, body: list[str], parts: list[str], number: int, fail: Any)
         raise fail(f"{ident}: a span is 'TYPE START END<TAB>quote', not {parts[1]!r}", number)
     if len(parts) < 3:
         raise fail(f"{ident}: the quote is missing (a tab and the spanned text)", number)
-    start, end = int(body[1]), int(body[2])
-    if start >= end:
-        raise fail(
-            f"{ident}: the span {start}-{end} is empty (the end must be past the start)", number
-        )
-    return Span(ident, name_read(body[0]), Quoted(start, end, parts[2], number))
+    raise fail(
+        f"{ident}: the span {body[1]}-{body[2]} is empty (the end must be past the start)", number
+    )
 
 
 def _relation(ident: str, body: list[str], number: int, fail: Any) -> Relation:
