@@ -190,3 +190,21 @@ def test_gold_without_a_reviewer_is_refused_naming_the_line(tmp_path):
 
     assert (found.file, found.line) == (str(tmp_path / "gold" / "t.ann"), 1)
     assert "needs the reviewer who settled it" in found.message
+
+
+def test_an_ann_holding_a_nul_character_is_refused_naming_the_line(tmp_path):
+    pair(tmp_path, "t", "Cars are loud.", "T1\tClaim 0 4\tCars\n#1\tAnnotatorNotes T1\ta\x00b\n")
+
+    found = error(tmp_path)
+
+    assert (found.file, found.line) == (str(tmp_path / "t.ann"), 2)
+    assert "NUL character" in found.message
+
+
+def test_a_txt_holding_a_nul_character_is_refused(tmp_path):
+    pair(tmp_path, "t", "Cars\x00 are loud.", "")
+
+    found = error(tmp_path)
+
+    assert found.file == str(tmp_path / "t.txt")
+    assert '"body" holds a NUL character' in found.message
