@@ -207,4 +207,4 @@ def test_a_txt_holding_a_nul_character_is_refused(tmp_path):
     found = error(tmp_path)
 
     assert found.file == str(tmp_path / "t.txt")
-    assert '"body" holds a NUL character' in found.message
+    assert '"title" holds a NUL character' in found.message
