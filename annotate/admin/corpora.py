@@ -162,7 +162,8 @@ class ImportUploadForm(forms.Form):
     )
     file = forms.FileField(
         help_text="A .txt (text), .jsonl, ConvoKit utterances.jsonl or a zip of a ConvoKit "
-        "corpus folder, or a Reddit .json."
+        "corpus folder, a Reddit .json, or a zip of brat .txt/.ann pairs (each folder's name "
+        "says whose labels they are)."
     )
     format = forms.ChoiceField(
         choices=[("", "auto (from the file name)"), *((f, f) for f in FORMATS)],
