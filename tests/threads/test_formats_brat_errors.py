@@ -106,6 +106,13 @@ def test_a_span_between_posts_is_refused(tmp_path):
         ("T1\tClaim zero 4\tCars\n", 1, "a span is 'TYPE START END<TAB>quote'"),
         ("T1\tClaim 0 4\tCars\nR1\tsupport Arg1:T1\n", 2, "a relation is 'TYPE Arg1:ID Arg2:ID'"),
         ("T1\tClaim 0 4\tCars\n#1\tAnnotatorNotes T5\tnote\n", 2, "the note names T5"),
+        ("T1\tClaim 0 4\tCars\nR1\tsupport Arg1:T1 Arg2:T1\n", 2, "links T1 to itself"),
+        (
+            "T1\tClaim 0 4\tCars\nT2\tClaim 5 8\tare\nR1\tsupport Arg1:T1 Arg2:T2\n"
+            "R2\tsupport Arg1:T1 Arg2:T2\n",
+            4,
+            "relation R2 repeats the one on line 3",
+        ),
         ("T1\tClaim 0 40\tCars\n", 1, "runs past the end of the text (14 code points)"),
         (
             "T1\tClaim 0 4\tCars\nA1\tStanceTarget T1 thesis\nT2\tClaim 5 8\tare\n"

@@ -273,7 +273,14 @@ def _claims(
     local = {span.id: f"{pair.name}:{span.id}" for span in standoff.spans}
     targets: dict[str, tuple[Any, int]] = {}
     relations: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    seen: dict[tuple[str, str, str], int] = {}
     for relation in standoff.relations:
+        if relation.source == relation.target:
+            raise fail(f"relation {relation.id} links {relation.source} to itself", relation.line)
+        key = (relation.type, relation.source, relation.target)
+        if key in seen:
+            raise fail(f"relation {relation.id} repeats the one on line {seen[key]}", relation.line)
+        seen[key] = relation.line
         if relation.type == STANCE_TARGET:
             if relation.source in targets:
                 raise fail(f"{relation.source} has a second stance target", relation.line)
