@@ -215,3 +215,12 @@ def test_a_txt_holding_a_nul_character_is_refused(tmp_path):
 
     assert found.file == str(tmp_path / "t.txt")
     assert '"title" holds a NUL character' in found.message
+
+
+def test_two_files_with_gold_labels_on_a_thread_are_refused(tmp_path):
+    pair(tmp_path / "alice", "t", "Cars are loud.", "")
+    pair(tmp_path / "bob", "t", "Cars are loud.", "")
+
+    found = error(tmp_path, annotator="victor", as_gold=True)
+
+    assert "two files bring gold labels on thread 't'" in found.message

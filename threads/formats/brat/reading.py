@@ -138,17 +138,18 @@ class _Shell:
 def _thread(name: str, pairs: list[Pair], options: ReadOptions) -> ThreadRecord:
     shell: _Shell | None = None
     first: Pair | None = None
-    owners: dict[tuple[str, bool], Pair] = {}
+    owners: dict[tuple[str, bool], Pair] = {}  # (annotator, gold) -> the pair that brought them
     sections: dict[bool, dict[str, list[dict[str, Any]]]] = {
         False: {"claims": [], "reply_labels": []},
         True: {"claims": [], "reply_labels": []},
     }
     for pair in pairs:
         annotator = options.annotator or pair.owner
-        key = (annotator, pair.gold)
-        if key in owners and not pair.gold:
+        key = ("", True) if pair.gold else (annotator, False)  # a thread has one gold
+        if key in owners:
+            whose = "gold labels" if pair.gold else f"{annotator!r}'s labels"
             raise FormatError(
-                f"two files bring {annotator!r}'s labels on thread {thread_id(name)!r}:"
+                f"two files bring {whose} on thread {thread_id(name)!r}:"
                 f" {owners[key].name} and {pair.name} (without --annotator, the folder"
                 " holding a pair names whose labels it has)",
                 file=str(pair.ann),
