@@ -44,7 +44,7 @@ def test_it_documents_the_export_formats(rita):
     schema = client_for(rita).get("/api/schema/").json()
     params = schema["paths"]["/api/v1/corpora/{slug}/export/"]["get"]["parameters"]
     (fmt,) = [p for p in params if p["name"] == "format"]
-    assert sorted(fmt["schema"]["enum"]) == ["convokit", "csv", "jsonl"]
+    assert sorted(fmt["schema"]["enum"]) == ["brat", "convokit", "csv", "jsonl"]
 
 
 def test_it_documents_token_authentication(rita):
