@@ -29,26 +29,19 @@ in the map (``Gold`` lines). Times, URLs and meta do not travel in brat.
 from __future__ import annotations
 
 import json
-import time
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from threads.formats.brat.reading import DEFAULT_STANCE, GOLD_FOLDER, STANCE_TARGET
 from threads.formats.brat.standoff import BINARY, NOTES, name_token
 from threads.formats.records import ThreadRecord
+from threads.formats.zipstream import BinaryOut, ZipStream
 
 STANCE = "Stance"
 CONF = "annotation.conf"
 _SEPARATOR = "\n\n"
-
-
-class ZipSink(Protocol):
-    def write(self, b: bytes, /) -> int: ...
-    def flush(self) -> None: ...
-    def close(self) -> None: ...
 
 
 def file_name(thread_id: str) -> str:
@@ -240,27 +233,19 @@ def write(threads: Iterable[ThreadRecord], directory: Path) -> int:
     return count
 
 
-def write_zip(threads: Iterable[ThreadRecord], out: ZipSink, *, corpus_name: str) -> int:
+def write_zip(threads: Iterable[ThreadRecord], out: BinaryOut, *, corpus_name: str) -> int:
     """Write the brat folder into a zip on ``out`` (which need not be seekable), under a folder
     named ``corpus_name``; return the thread count.
 
-    One thread's files are made at a time; the zip's directory keeps an entry per file.
+    One thread's files are made at a time, and the zip's directory is spooled to a temporary
+    file (:mod:`threads.formats.zipstream`), so memory stays flat however many files it holds.
     """
     conf = Conf()
     count = 0
-    stamp = time.localtime()[:6]
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-
-        def put(path: str, text: str) -> None:
-            # A ZipInfo, not a bare name: the entry gets today's date, not 1980-01-01.
-            info = zipfile.ZipInfo(f"{corpus_name}/{path}", date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, text.encode("utf-8"))
-
+    with ZipStream(out) as archive:
         for thread in threads:
             for path, text in thread_files(thread, conf):
-                put(path, text)
+                archive.add(f"{corpus_name}/{path}", text.encode("utf-8"))
             count += 1
-        put(CONF, conf.text())
+        archive.add(f"{corpus_name}/{CONF}", conf.text().encode("utf-8"))
     return count
