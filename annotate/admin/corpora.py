@@ -33,8 +33,8 @@ from annotate.services.corpora import (
     schema_ensure_defaults,
 )
 from threads import admin as threads_admin
-from threads.formats import FORMATS
-from threads.formats.records import FormatError
+from threads.formats import FILES, FORMATS, LABELLED_FORMATS
+from threads.formats.records import FormatError, ReadOptions
 from threads.models import Article, Corpus
 
 if TYPE_CHECKING:
@@ -154,16 +154,22 @@ class CorpusGrantInline(CorpusGrantInlineBase):
         return super().get_queryset(request).select_related("user")
 
 
+def _accepted_files() -> str:
+    return "; ".join(f"{fmt}: {FILES[fmt]}" for fmt in FORMATS)
+
+
 class ImportUploadForm(forms.Form):
+    """The import command's arguments as a form; the second group maps to ReadOptions."""
+
     corpus = forms.CharField(
         max_length=100,
         validators=[validate_slug],
         help_text="The corpus slug; a corpus that does not exist yet is created.",
     )
     file = forms.FileField(
-        help_text="A .txt (text), .jsonl, ConvoKit utterances.jsonl or a zip of a ConvoKit "
-        "corpus folder, a Reddit .json, or a zip of brat .txt/.ann pairs (each folder's name "
-        "says whose labels they are)."
+        help_text=f"One file of a format below ({_accepted_files()}), or a zip of a ConvoKit "
+        "corpus folder, of PHEME thread folders or of brat pairs (each brat folder's name says "
+        "whose labels they are)."
     )
     format = forms.ChoiceField(
         choices=[("", "auto (from the file name)"), *((f, f) for f in FORMATS)],
@@ -178,6 +184,38 @@ class ImportUploadForm(forms.Form):
         initial="error",
         help_text="What to do with a comment whose parent is not in the file.",
     )
+    # The labelled formats' options (ReadOptions); the other formats ignore them.
+    labels = forms.FileField(
+        required=False,
+        label="Labels file",
+        help_text="pheme: the RumourEval task A labels file (a JSON object tweet id → label).",
+    )
+    annotator = forms.CharField(
+        max_length=150,
+        required=False,
+        label="Annotator",
+        help_text="Whose the file's labels become (an account is created if missing). "
+        "Empty: the names the file gives (labelstudio: completed_by).",
+    )
+    as_gold = forms.BooleanField(
+        required=False,
+        label="As gold",
+        help_text="The file's labels become gold, settled by the annotator.",
+    )
+    stance_attribute = forms.CharField(
+        max_length=100,
+        required=False,
+        initial=ReadOptions.stance_attribute,
+        label="Stance attribute",
+        help_text="brat: the attribute whose value is a claim's stance.",
+    )
+    strict_schema = forms.BooleanField(
+        required=False,
+        label="Strict schema",
+        help_text="Refuse label values the corpus's schema lacks, instead of adding them to it.",
+    )
+
+    LABELLED = ("labels", "annotator", "as_gold", "stance_attribute", "strict_schema")
 
     def clean_orphans(self) -> str:
         value: str = self.cleaned_data["orphans"]
@@ -185,14 +223,40 @@ class ImportUploadForm(forms.Form):
             raise ValidationError("Unknown policy.")
         return value
 
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The fields in two groups for the template: the import's, the labelled formats'."""
+        labelled = ", ".join(sorted(LABELLED_FORMATS))
+        return [
+            ("", [self[name] for name in self.fields if name not in self.LABELLED]),
+            (f"Labels (labelled formats: {labelled})", [self[name] for name in self.LABELLED]),
+        ]
 
-# The codecs word their hint for the command line; the upload form has a dropdown instead.
-_ORPHANS_CLI_HINT = "(use --orphans attach or --orphans skip to import it anyway)"
-_ORPHANS_FORM_HINT = "(choose “attach” or “skip” under Orphans to import it anyway)"
+    def read_options(self) -> ReadOptions:
+        """The labelled formats' options of a valid form (the labels file is saved later)."""
+        data = self.cleaned_data
+        return ReadOptions(
+            annotator=data["annotator"].strip() or None,
+            as_gold=data["as_gold"],
+            stance_attribute=data["stance_attribute"].strip() or ReadOptions.stance_attribute,
+            strict_schema=data["strict_schema"],
+        )
+
+
+# The codecs word their hints for the command line; the upload form has fields instead.
+_FORM_HINTS = (
+    (
+        "(use --orphans attach or --orphans skip to import it anyway)",
+        "(choose “attach” or “skip” under Orphans to import it anyway)",
+    ),
+    ("(--annotator NAME)", "(the Annotator field)"),
+)
 
 
 def _for_the_form(error: FormatError) -> str:
-    return str(error).replace(_ORPHANS_CLI_HINT, _ORPHANS_FORM_HINT)
+    message = str(error)
+    for cli, form in _FORM_HINTS:
+        message = message.replace(cli, form)
+    return message
 
 
 admin.site.unregister(Corpus)
@@ -247,6 +311,7 @@ class CorpusAdmin(threads_admin.CorpusAdmin):
             form = ImportUploadForm(request.POST, request.FILES)
             if form.is_valid():
                 upload = form.cleaned_data["file"]
+                labels = form.cleaned_data["labels"]
                 slug = form.cleaned_data["corpus"]
                 try:
                     summary = threads_import_upload(
@@ -255,6 +320,8 @@ class CorpusAdmin(threads_admin.CorpusAdmin):
                         data=upload.read(),
                         fmt=form.cleaned_data["format"] or None,
                         orphans=form.cleaned_data["orphans"],
+                        options=form.read_options(),
+                        labels=(labels.name or "labels", labels.read()) if labels else None,
                     )
                 except FormatError as error:
                     messages.error(request, f"Nothing was imported. {_for_the_form(error)}")

@@ -9,7 +9,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from annotate.exchange.exporter import EXPORT_FORMATS
 from annotate.models import LabelValue
+from threads.formats import FORMATS
 from threads.models import Article, Comment, Corpus
 
 
@@ -39,9 +41,32 @@ class CorpusSerializer(serializers.ModelSerializer[Corpus]):
 
 class CorpusDetailSerializer(CorpusSerializer):
     label_schema = LabelValueSerializer(many=True, read_only=True)
+    import_formats = serializers.SerializerMethodField(
+        help_text="The formats `manage.py import_threads --format` (and the admin's upload) "
+        "read on this server."
+    )
+    export_formats = serializers.SerializerMethodField(
+        help_text="The formats `export/?format=` writes on this server."
+    )
 
     class Meta(CorpusSerializer.Meta):
-        fields = [*CorpusSerializer.Meta.fields, "guidelines", "label_schema"]
+        fields = [
+            *CorpusSerializer.Meta.fields,
+            "guidelines",
+            "label_schema",
+            "import_formats",
+            "export_formats",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=FORMATS)))
+    def get_import_formats(self, corpus: Corpus) -> list[str]:
+        return list(FORMATS)
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=EXPORT_FORMATS))
+    )
+    def get_export_formats(self, corpus: Corpus) -> list[str]:
+        return list(EXPORT_FORMATS)
 
 
 class ProgressSerializer(serializers.Serializer[Article]):

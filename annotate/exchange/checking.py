@@ -141,6 +141,7 @@ class ThreadChecker:
         for item in items:
             local_id = item["id"]
             comment = item["comment_id"]
+            _kept_check(item, _claim_name(local_id, is_gold), error)
             if comment is not None and comment in skipped:
                 dropped.add(local_id)  # its comment was left out as an orphan: so is it
                 continue
@@ -283,6 +284,17 @@ class ThreadChecker:
                 )
             )
         return labels
+
+
+def _kept_check(item: dict[str, Any], what: str, error: Callable[..., FormatError]) -> None:
+    """Refuse what the database cannot keep yet rather than drop it: claim relations and
+    attributes (a reader of a labelled corpus may bring them; the jsonl reader refuses them)."""
+    for key in ("relations", "attributes"):
+        if item.get(key):
+            raise error(
+                f"{what}: has {key} ({item[key]!r}), which Threadlab does not keep yet, so"
+                " this file would not import whole"
+            )
 
 
 def _provenance(

@@ -87,13 +87,12 @@ def threads_import(
     orphans: str = "error",
     progress: bool = False,
     options: ReadOptions | None = None,
-    strict_schema: bool = False,
 ) -> ImportSummary:
     """Import every thread of ``paths`` into the corpus ``corpus_slug``, all or nothing.
 
     The corpus is created with the default schema if it does not exist. Label
     values the files use that its schema lacks are added to it and listed in the
-    summary, or, with ``strict_schema``, refused. A thread
+    summary, or, with ``options.strict_schema``, refused. A thread
     whose external id is already in the corpus (or earlier in this run) is left
     as it is and counted in ``threads_existing``. Annotations in the records
     become claims and reply labels; missing annotator accounts are created with
@@ -113,7 +112,6 @@ def threads_import(
             orphans=orphans,
             progress=progress,
             options=options or ReadOptions(),
-            strict_schema=strict_schema,
         )
         if summary.threads:
             _loaded_tables_analyzed()
@@ -160,7 +158,6 @@ def _threads_import(
     orphans: str,
     progress: bool,
     options: ReadOptions,
-    strict_schema: bool,
 ) -> ImportSummary:
     started = time.perf_counter()
     reading.format_check(fmt)
@@ -175,7 +172,7 @@ def _threads_import(
         raise FormatError(
             f"cannot create corpus {corpus_slug!r}: {'; '.join(exc.messages)}"
         ) from None
-    run = _ImportRun(corpus=corpus, orphans=orphans, strict_schema=strict_schema)
+    run = _ImportRun(corpus=corpus, orphans=orphans, strict_schema=options.strict_schema)
     with tqdm(
         desc="import", unit=" threads", disable=not progress, file=sys.stderr, leave=False
     ) as bar:
@@ -190,17 +187,32 @@ def _threads_import(
 
 
 def threads_import_upload(
-    *, corpus_slug: str, name: str, data: bytes, fmt: str | None = None, orphans: str = "error"
+    *,
+    corpus_slug: str,
+    name: str,
+    data: bytes,
+    fmt: str | None = None,
+    orphans: str = "error",
+    options: ReadOptions | None = None,
+    labels: tuple[str, bytes] | None = None,
 ) -> ImportSummary:
     """Import an uploaded file (the admin form): same rules as :func:`threads_import`.
 
     ``name`` is the uploaded file's name: it chooses the format (unless ``fmt``
-    does) and is the file named in error messages. A ``.zip`` holding a ConvoKit
-    corpus folder is imported as ConvoKit.
+    does) and is the file named in error messages. A ``.zip`` is imported as what
+    it holds (a ConvoKit corpus, PHEME threads, brat pairs). ``labels`` is a second
+    upload, (name, contents), that becomes ``options.labels`` (PHEME's labels file).
     """
-    with reading.upload_saved(name=name, data=data) as upload:
+    options = options or ReadOptions()
+    with reading.upload_saved(name=name, data=data, labels=labels) as upload:
+        if upload.labels is not None:
+            options.labels = upload.labels
         return threads_import(
-            corpus_slug=corpus_slug, paths=[upload.path], fmt=fmt or upload.fmt, orphans=orphans
+            corpus_slug=corpus_slug,
+            paths=[upload.path],
+            fmt=fmt or upload.fmt,
+            orphans=orphans,
+            options=options,
         )
 
 

@@ -2,8 +2,8 @@
 
 Pure code: no database, no annotation models (STYLE.md). One module per format:
 ``text``, ``jsonl``, ``convokit``, ``reddit`` read threads (DESIGN.md "Import
-formats"), ``brat`` labelled threads; ``jsonl``, ``csv``, ``convokit`` and ``brat``
-also write them ("Export").
+formats"), ``labelstudio`` and ``brat`` threads with their labels ("Labelled
+corpora"); ``jsonl``, ``csv``, ``convokit`` and ``brat`` also write them ("Export").
 ``tree.order_comments`` puts a thread's comments in display order.
 """
 
@@ -16,7 +16,9 @@ from pathlib import Path
 from threads.formats.records import CommentRecord, FormatError, ReadOptions, ThreadRecord
 
 __all__ = [
+    "FILES",
     "FORMATS",
+    "LABELLED_FORMATS",
     "CommentRecord",
     "FormatError",
     "ReadOptions",
@@ -32,19 +34,29 @@ _MODULES = {
     "jsonl": "jsonl",
     "convokit": "convokit",
     "reddit": "reddit",
+    "labelstudio": "labelstudio",
     "brat": "brat",
 }
-LABELLED_FORMATS: frozenset[str] = frozenset({"brat"})
+LABELLED_FORMATS: frozenset[str] = frozenset({"labelstudio", "brat"})
 FORMATS = tuple(_MODULES)
 
-_ACCEPTED = (
-    "text (.txt), jsonl (.jsonl), convokit (a folder or its utterances.jsonl), reddit (.json),"
-    " brat (.ann, or a folder of .txt and .ann pairs)"
-)
+# What each format's files look like, for messages and the admin's upload form.
+FILES = {
+    "text": ".txt",
+    "jsonl": ".jsonl",
+    "convokit": "a folder or its utterances.jsonl",
+    "reddit": ".json",
+    "labelstudio": ".json (a Label Studio export)",
+    "brat": ".ann, or a folder of .txt and .ann pairs",
+}
+_ACCEPTED = ", ".join(f"{fmt} ({FILES[fmt]})" for fmt in FORMATS)
 
 
 def detect_format(path: Path) -> str:
-    """The format a file's name says it is in; a FormatError for a name that says nothing."""
+    """The format a file's name says it is in; a FormatError for a name that says nothing.
+
+    A ``.json`` file is the one name two formats share: its first item tells them apart.
+    """
     path = Path(path)
     if path.is_dir():
         # A ConvoKit corpus is a folder with utterances.jsonl; brat pairs sit in folders too.
@@ -60,7 +72,10 @@ def detect_format(path: Path) -> str:
     if suffix == ".jsonl":
         return "jsonl"
     if suffix == ".json":
-        return "reddit"
+        # Both are JSON lists: a Label Studio export's tasks have "data" and "annotations".
+        from threads.formats.labelstudio import is_export
+
+        return "labelstudio" if is_export(path) else "reddit"
     if suffix == ".ann":
         return "brat"
     raise FormatError(

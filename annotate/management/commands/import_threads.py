@@ -39,20 +39,21 @@ class Command(BaseCommand):
             help="a comment whose parent is not in the file: refuse the import (error), make "
             "it a top-level comment (attach) or leave it out with its replies (skip)",
         )
-        labelled = parser.add_argument_group("labelled corpora (brat)")
-        labelled.add_argument(
+        parser.add_argument(
             "--annotator",
             metavar="NAME",
-            help="whose the files' labels are (brat default: the name of the folder holding"
-            " each pair); with --as-gold, the reviewer who settled them",
+            help="labelled formats: whose the file's labels become (an account is created "
+            "if missing); by default each format's own annotator names",
         )
-        labelled.add_argument(
-            "--as-gold", action="store_true", help="the files' labels become gold labels"
+        parser.add_argument(
+            "--as-gold",
+            action="store_true",
+            help="labelled formats: the file's labels become gold, settled by the annotator",
         )
-        labelled.add_argument(
+        parser.add_argument(
             "--stance-attribute",
             metavar="NAME",
-            default="Stance",
+            default=ReadOptions.stance_attribute,
             help="brat: the attribute that holds a claim's stance (default: Stance)",
         )
         parser.add_argument(
@@ -75,8 +76,8 @@ class Command(BaseCommand):
                     annotator=options["annotator"],
                     as_gold=options["as_gold"],
                     stance_attribute=options["stance_attribute"],
+                    strict_schema=options["strict_schema"],
                 ),
-                strict_schema=options["strict_schema"],
             )
         except FormatError as exc:
             raise CommandError(str(exc)) from exc

@@ -131,6 +131,18 @@ def test_it_reads_a_thread_in_a_fixed_number_of_queries(
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_it_reads_a_corpus_with_its_schema_and_formats_in_a_fixed_number_of_queries(
+    corpus, rita, size, django_assert_max_num_queries
+):
+    build(corpus, size)
+    client = client_for(rita)
+    # The token, the corpus among those rita may read, its label schema.
+    with django_assert_max_num_queries(3 + THROTTLE):
+        response = client.get("/api/v1/corpora/demo/")
+    assert response.json()["import_formats"]
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_it_exports_brat_in_a_fixed_number_of_queries(
     corpus, rita, size, django_assert_max_num_queries
 ):

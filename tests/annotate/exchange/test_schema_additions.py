@@ -11,7 +11,7 @@ from annotate.exchange import threads_import
 from annotate.exchange.schema_additions import ADDED_DESCRIPTION
 from annotate.models import Claim, LabelKind, LabelValue, ReplyLabel
 from tests.factories import CorpusFactory
-from threads.formats.records import FormatError
+from threads.formats.records import FormatError, ReadOptions
 from threads.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_strict_schema_refuses_a_new_value_naming_it_and_where_and_adds_nothing(
     path = labelled(tmp_path, claim_type="MajorClaim")
 
     with pytest.raises(FormatError) as error:
-        threads_import(corpus_slug="c", paths=[path], strict_schema=True)
+        threads_import(corpus_slug="c", paths=[path], options=ReadOptions(strict_schema=True))
 
     message = str(error.value)
     assert str(path) in message and "thread 't1'" in message and "claim 1" in message

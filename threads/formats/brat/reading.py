@@ -349,7 +349,7 @@ def _settled(
     if reviewer is None:
         raise fail(
             "a gold label needs the reviewer who settled it: the post map has no Gold line"
-            " for it, so give one with --annotator",
+            " for it, so name one (--annotator NAME)",
             line,
         )
     return {"settled_by": reviewer, "source": None}
