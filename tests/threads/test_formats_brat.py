@@ -284,3 +284,13 @@ def test_a_file_name_gives_the_thread_id_with_slash_and_percent_decoded(tmp_path
     pair(tmp_path, name, "Cars.", "")
 
     assert only(tmp_path).id == thread_id
+
+
+def test_the_files_macos_adds_to_a_zip_are_not_read(tmp_path):
+    pair(tmp_path / "alice", "t", "Cars.", "")
+    pair(tmp_path / "__MACOSX" / "alice", "._t", "\x00\x05", "\x00\x07")
+    (tmp_path / "alice" / "._t.ann").write_bytes(b"\x00\x05\x16\x07")
+
+    threads, _ = read(tmp_path)
+
+    assert [t.id for t in threads] == ["t"]

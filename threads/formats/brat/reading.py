@@ -68,8 +68,10 @@ def thread_id(name: str) -> str:
 
 def _pairs(path: Path, options: ReadOptions) -> Iterator[Pair]:
     if path.is_dir():
-        root, anns = path, sorted(path.rglob("*.ann"))
-        lone = {p.with_suffix("") for p in path.rglob("*.txt")} - {p.with_suffix("") for p in anns}
+        root, anns = path, sorted(_files(path, "*.ann"))
+        lone = {p.with_suffix("") for p in _files(path, "*.txt")} - {
+            p.with_suffix("") for p in anns
+        }
         if lone:
             options.counts[LONE_TEXTS] += len(lone)
         if not anns:
@@ -93,6 +95,14 @@ def _pairs(path: Path, options: ReadOptions) -> Iterator[Pair]:
         owner = unquote(named if ann.parent == root else ann.parent.name)
         gold = options.as_gold or owner == GOLD_FOLDER
         yield Pair(ann, txt, ann.relative_to(root).as_posix(), owner, gold)
+
+
+def _files(folder: Path, pattern: str) -> Iterator[Path]:
+    """The files of ``folder`` and below matching ``pattern``, less what macOS adds to zips
+    (``__MACOSX/``, ``._*``)."""
+    for path in folder.rglob(pattern):
+        if not path.name.startswith("._") and "__MACOSX" not in path.parts:
+            yield path
 
 
 def _text(path: Path, *, labels: bool = False) -> str:
