@@ -106,9 +106,10 @@ def articles_visible_to(user: AnyUser) -> QuerySet[Article]:
 
 
 def get_thread_for_annotator(user: AnyUser, article_id: int) -> Assignment:
-    """The assignment of ``user`` to the article, with article and corpus loaded, or 404."""
+    """The assignment of ``user`` to the article, with article and corpus (and the directions
+    its reply labels take) loaded, or 404."""
     assignment = (
-        Assignment.objects.select_related("article", "article__corpus")
+        Assignment.objects.select_related("article", "article__corpus__reply_scope")
         .filter(annotator_id=getattr(user, "pk", None), article_id=article_id)
         .first()
     )
@@ -172,7 +173,8 @@ def get_corpus_for_reader(user: AnyUser, slug: str) -> Corpus:
     """A corpus whose every label ``user`` may read (its reviewers and researchers, admins);
     404 for anyone else, as for one that does not exist."""
     corpora = Corpus.objects.all() if is_admin(user) else corpora_for(user)
-    corpus = corpora.filter(slug=slug).first()
+    # With the directions its reply labels take: its agreement figures read them.
+    corpus = corpora.filter(slug=slug).select_related("reply_scope").first()
     if corpus is None:
         raise Http404("No corpus with this slug among those you can read.")
     return corpus
@@ -190,11 +192,12 @@ def reviews_corpus(user: AnyUser, corpus_id: int) -> bool:
 
 
 def get_thread_for_reviewer(user: AnyUser, article_id: int) -> Article:
-    """The article with its corpus loaded, if ``user`` reviews its corpus (admins: any), or 404.
+    """The article with its corpus (and the directions its reply labels take) loaded, if ``user``
+    reviews its corpus (admins: any), or 404.
 
     One query. Annotators, researchers and outsiders get the same 404 as a missing thread.
     """
-    articles = Article.objects.select_related("corpus").filter(pk=article_id)
+    articles = Article.objects.select_related("corpus__reply_scope").filter(pk=article_id)
     if not is_admin(user):
         articles = articles.filter(corpus__in=corpora_for(user, roles=(GrantRole.REVIEWER,)))
     article = articles.first()

@@ -29,6 +29,7 @@ TRIGGER_MIGRATIONS = [
     "annotate.migrations.0001_squashed_0007_trigger_checks_keep_their_plan",
     "annotate.migrations.0002_label_values_referenced_by_foreign_keys",
     "annotate.migrations.0003_review_roles_agreement",
+    "annotate.migrations.0004_reply_label_toward",
 ]
 
 CREATE_TRIGGER = re.compile(r"CREATE TRIGGER (\w+) ")

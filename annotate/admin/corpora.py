@@ -1,4 +1,5 @@
-"""Corpus admin: the label schema and grants inline, and the "Import file" view.
+"""Corpus admin: the label schema (its values and the directions reply labels take) and grants
+inline, and the "Import file" view.
 
 ``threads`` never imports ``annotate``, so the corpus admin of ``threads/admin.py`` is
 extended here (the same import service as the command)."""
@@ -25,11 +26,15 @@ from annotate.models import (
     CorpusGrant,
     LabelValue,
     ReplyLabel,
+    ReplyLabelScope,
+    Toward,
 )
 from annotate.services.agreement import agreement_forget_corpus
 from annotate.services.corpora import (
     label_value_delete,
     label_values_in_use,
+    reply_directions_check,
+    reply_directions_set,
     schema_ensure_defaults,
 )
 from threads import admin as threads_admin
@@ -44,10 +49,15 @@ if TYPE_CHECKING:
     LabelValueFormSetBase = forms.BaseInlineFormSet[LabelValue, Corpus, forms.ModelForm[LabelValue]]
     LabelValueInlineBase = admin.TabularInline[LabelValue, Corpus]
     CorpusGrantInlineBase = admin.TabularInline[CorpusGrant, Corpus]
+    ReplyScopeFormSetBase = forms.BaseInlineFormSet[
+        ReplyLabelScope, Corpus, forms.ModelForm[ReplyLabelScope]
+    ]
+    ReplyScopeInlineBase = admin.StackedInline[ReplyLabelScope, Corpus]
 else:
     LabelValueFormBase = forms.ModelForm
-    LabelValueFormSetBase = forms.BaseInlineFormSet
+    LabelValueFormSetBase = ReplyScopeFormSetBase = forms.BaseInlineFormSet
     LabelValueInlineBase = CorpusGrantInlineBase = admin.TabularInline
+    ReplyScopeInlineBase = admin.StackedInline
 
 
 def _deleting(form: forms.BaseForm) -> bool:
@@ -136,6 +146,45 @@ class LabelValueInline(LabelValueInlineBase):
             return ""
         used = getattr(obj, "used_by_claims", False) or getattr(obj, "used_by_replies", False)
         return "in use: retire it" if used else "—"
+
+
+def _directions(form: forms.BaseForm) -> list[str]:
+    data = form.cleaned_data
+    on = ((Toward.PARENT, data.get("toward_parent")), (Toward.ROOT, data.get("toward_root")))
+    return [toward.value for toward, labelled in on if labelled]
+
+
+class ReplyScopeFormSet(ReplyScopeFormSetBase):
+    """The directions reply labels take, changed through ``reply_directions_set`` (which
+    refuses to turn off a direction labels are given in, and forgets the agreement figures)."""
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            if form.has_changed() and form.is_valid():
+                reply_directions_check(corpus=self.instance, directions=_directions(form))
+
+    def save(self, commit: bool = True) -> list[ReplyLabelScope]:
+        # What the admin's change message reads after a formset's save.
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        for form in self.forms:
+            if form.has_changed():
+                reply_directions_set(corpus=self.instance, directions=_directions(form))
+                self.changed_objects.append((self.instance.reply_scope, form.changed_data))
+        return []
+
+
+class ReplyScopeInline(ReplyScopeInlineBase):
+    model = ReplyLabelScope
+    formset = ReplyScopeFormSet
+    fields = ["toward_parent", "toward_root"]
+    can_delete = False
+    min_num = max_num = 1
+    verbose_name = "reply-label directions"
+    verbose_name_plural = (
+        "reply-label directions: what each comment's reply label is about (a direction labels "
+        "are given in cannot be turned off)"
+    )
 
 
 class CorpusGrantInline(CorpusGrantInlineBase):
@@ -271,7 +320,9 @@ class CorpusAdmin(threads_admin.CorpusAdmin):
         self, request: HttpRequest, obj: Any = None
     ) -> list[type[admin.options.InlineModelAdmin[Any, Corpus]]]:
         # A new corpus gets the default schema when it is saved; edit it afterwards.
-        return [LabelValueInline, CorpusGrantInline] if obj is not None else [CorpusGrantInline]
+        if obj is None:
+            return [CorpusGrantInline]
+        return [LabelValueInline, ReplyScopeInline, CorpusGrantInline]
 
     def save_model(self, request: HttpRequest, obj: Corpus, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

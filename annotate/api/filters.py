@@ -21,7 +21,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
-from annotate.models import Claim, LabelKind, ReplyLabel
+from annotate.models import Claim, LabelKind, ReplyLabel, Toward
 from annotate.selectors.api import api_label_values
 from threads.models import Article
 
@@ -89,6 +89,20 @@ class GoldFilter(filters.ChoiceFilter):
     @staticmethod
     def filter_gold(qs: Rows, name: str, value: str) -> Rows:
         return qs.filter(is_gold=value in ("true", "1"))
+
+
+class TowardFilter(filters.ChoiceFilter):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            choices=Toward.choices,
+            error_messages={
+                "invalid_choice": "toward=%(value)s is not a direction: use toward=parent (the "
+                "text a comment answers) or toward=root (the thread's article)."
+            },
+            help_text="parent: labels of how a comment relates to the text it answers; root: to "
+            "the thread's article.",
+            **kwargs,
+        )
 
 
 # The widest UTC offsets in use anywhere (UTC-12:00 to UTC+14:00). PostgreSQL refuses a
@@ -206,9 +220,10 @@ class ReplyLabelFilter(filters.FilterSet):
         field_name="label",
         help_text="A reply label name of the corpus's schema, e.g. support.",
     )
+    toward = TowardFilter()
     gold = GoldFilter()
     updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = ReplyLabel
-        fields = ["corpus", "thread", "annotator", "label", "gold", "updated_since"]
+        fields = ["corpus", "thread", "annotator", "label", "toward", "gold", "updated_since"]

@@ -168,6 +168,7 @@ REPLY_LABEL_EXAMPLE = OpenApiExample(
         "comment_external_id": "c12",
         "annotator": "alice",
         "label": "deny",
+        "toward": "parent",
         "gold": False,
         "settled_by": None,
         "source": None,
@@ -176,7 +177,7 @@ REPLY_LABEL_EXAMPLE = OpenApiExample(
     },
 )
 GOLD_REPLY_LABEL_EXAMPLE = OpenApiExample(
-    "A gold reply label, the majority, accepted from alice by victor",
+    "A gold reply label toward the thread's article, the majority, accepted from alice by victor",
     response_only=True,
     value={
         "id": 8,
@@ -184,7 +185,8 @@ GOLD_REPLY_LABEL_EXAMPLE = OpenApiExample(
         "comment_id": 311,
         "comment_external_id": "c12",
         "annotator": "victor",
-        "label": "deny",
+        "label": "query",
+        "toward": "root",
         "gold": True,
         "settled_by": "victor",
         "source": "alice",
@@ -236,7 +238,10 @@ def corpus_or_404(request: Request, slug: str, *, with_schema: bool = False) -> 
     if with_schema:
         corpus = api_corpus_get(user=request.user, slug=slug)
     else:
-        corpus = api_corpus_list(user=request.user).filter(slug=slug).first()
+        # With the directions its reply labels take: agreement reads them.
+        corpus = (
+            api_corpus_list(user=request.user).filter(slug=slug).select_related("reply_scope")
+        ).first()
     if corpus is None:
         raise exceptions.NotFound(NO_CORPUS)
     return corpus

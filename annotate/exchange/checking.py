@@ -24,7 +24,7 @@ from django.utils import timezone
 from annotate import rules
 from annotate.exchange.rows import CheckedClaim, CheckedReplyLabel, CheckedThread, Timestamp
 from annotate.exchange.schema_additions import Schema
-from annotate.models import LabelKind
+from annotate.models import LabelKind, Toward
 from threads.formats.records import FormatError, ThreadRecord
 from threads.formats.tree import order_comments
 from threads.models import Corpus
@@ -45,6 +45,9 @@ class ThreadChecker:
         # Label values the corpus lacks are added to its schema, or refused when strict.
         self.schema = Schema(corpus=corpus, strict=strict_schema)
         self.label_ids = self.schema.ids
+        # The directions the checked reply labels take, for the import to turn on those the
+        # corpus's schema does not label yet.
+        self.directions: set[str] = set()
 
     def thread(self, record: ThreadRecord, *, file: str) -> CheckedThread:
         """``record`` checked, its comments in display order, its labels as rows."""
@@ -258,7 +261,7 @@ class ThreadChecker:
         if not isinstance(items, list):
             raise error(f"{section} reply labels must be a list")
         now = timezone.now().isoformat()  # as text, like most times in a file (_timestamp)
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[str, str, str]] = set()
         labels = []
         for item in items:
             if not isinstance(item, dict):
@@ -271,16 +274,20 @@ class ThreadChecker:
                 continue
             if comment is None or comment not in texts:
                 raise error(f"{what}: comment_id {comment!r} names no comment of the thread")
-            if (annotator, comment) in seen:
-                raise error(f"{what}: a second label for the same comment")
-            seen.add((annotator, comment))
+            toward = item.get("toward", Toward.PARENT)
+            if toward not in Toward.values:
+                raise error(f'{what}: "toward" {toward!r} is neither "parent" nor "root"')
+            if (annotator, comment, toward) in seen:
+                raise error(f"{what}: a second label for the same comment toward the {toward}")
+            seen.add((annotator, comment, toward))
+            self.directions.add(toward)
             label_id = self._label_id(LabelKind.REPLY_LABEL, item.get("label"), what, error)
             created_at = _timestamp(item.get("created_at"), now, what, "created_at", error)
             updated_at = _timestamp(item.get("updated_at"), created_at, what, "updated_at", error)
             settled_by, source = _provenance(item, is_gold, what, error)
             labels.append(
                 CheckedReplyLabel(
-                    settled_by, comment, label_id, is_gold, created_at, updated_at, source
+                    settled_by, comment, label_id, is_gold, created_at, updated_at, source, toward
                 )
             )
         return labels

@@ -33,7 +33,9 @@ from annotate.exchange.checking import ThreadChecker
 from annotate.exchange.rows import CheckedThread
 from annotate.exchange.schema_additions import added_wording
 from annotate.exchange.writing import threads_insert
-from annotate.services.corpora import corpus_get_or_create
+from annotate.models import Toward
+from annotate.selectors.schema import reply_directions_get
+from annotate.services.corpora import corpus_get_or_create, reply_directions_enable
 from threads.formats.records import FormatError, ReadOptions, ThreadRecord
 from threads.formats.tree import ORPHAN_POLICIES
 from threads.models import Article, Corpus
@@ -61,11 +63,18 @@ class ImportSummary:
     counts: Counter[str] = field(default_factory=Counter)
     # Label values the files use that the corpus's schema lacked, added to it: (kind, name).
     labels_added: list[tuple[str, str]] = field(default_factory=list)
+    # Reply-label directions the corpus's schema did not label and the files did: turned on.
+    directions_enabled: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         noticed = "".join(f" {key}: {n}." for key, n in sorted(self.counts.items()) if n)
         if self.labels_added:
             noticed += f" Added to the label schema: {added_wording(self.labels_added)}."
+        noticed += "".join(
+            f" The corpus now labels replies {Toward(toward).label} (its schema did not; the"
+            " file has such labels)."
+            for toward in self.directions_enabled
+        )
         return (
             f"Imported {_n(self.threads, 'thread')} ({self.threads_existing} already there), "
             f"{_n(self.comments, 'comment')} (orphans: {self.orphans_attached} attached, "
@@ -223,6 +232,7 @@ class _ImportRun:
         self.corpus = corpus
         self.summary = ImportSummary()
         self.checker = ThreadChecker(corpus=corpus, orphans=orphans, strict_schema=strict_schema)
+        self.directions = set(reply_directions_get(corpus=corpus))
         self.annotators = AnnotatorAccounts()
         self.pending: list[tuple[str, ThreadRecord]] = []
         self.pending_rows = 0
@@ -265,6 +275,7 @@ class _ImportRun:
             checked.append(thread)
         if not checked:
             return
+        self._directions_enable()
         created_before = self.annotators.created
         self.annotators.resolve(checked)
         self.summary.users_created += self.annotators.created - created_before
@@ -283,3 +294,12 @@ class _ImportRun:
             summary.comments += len(thread.comments)
             summary.claims += len(thread.claims)
             summary.reply_labels += len(thread.reply_labels)
+
+    def _directions_enable(self) -> None:
+        """A file that labels replies in a direction the corpus's schema does not label turns
+        that direction on (the import's one change to the schema), and the summary says so."""
+        if self.checker.directions <= self.directions:
+            return
+        added = reply_directions_enable(corpus=self.corpus, directions=self.checker.directions)
+        self.directions.update(added)
+        self.summary.directions_enabled.extend(added)

@@ -17,9 +17,17 @@ from annotate.models.history import AnnotationEvent, EventAction
 from annotate.models.labels import Claim, ReplyLabel
 from annotate.models.review import ReviewStatus, ThreadReview
 from annotate.models.roles import CorpusGrant, GrantRole
-from annotate.models.schema import DEFAULT_SCHEMA, LabelKind, LabelValue
+from annotate.models.schema import (
+    DEFAULT_DIRECTIONS,
+    DEFAULT_SCHEMA,
+    LabelKind,
+    LabelValue,
+    ReplyLabelScope,
+    Toward,
+)
 
 __all__ = [
+    "DEFAULT_DIRECTIONS",
     "DEFAULT_SCHEMA",
     "AgreementFigures",
     "AnnotationEvent",
@@ -32,6 +40,8 @@ __all__ = [
     "LabelKind",
     "LabelValue",
     "ReplyLabel",
+    "ReplyLabelScope",
     "ReviewStatus",
     "ThreadReview",
+    "Toward",
 ]

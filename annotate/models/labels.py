@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from annotate.models.schema import LabelValue
+from annotate.models.schema import LabelValue, Toward
 from threads.models import Article, Comment
 
 
@@ -102,7 +102,9 @@ class Claim(models.Model):
 
 
 class ReplyLabel(models.Model):
-    """How a comment relates to its parent (or to the article, for a top-level comment)."""
+    """How a comment relates to its parent (the article, for a top-level comment) or, with
+    ``toward`` root, to the thread's root, the article: one label per annotator, comment and
+    direction (and one gold label per comment and direction)."""
 
     annotator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reply_labels"
@@ -115,6 +117,7 @@ class ReplyLabel(models.Model):
     label = models.ForeignKey(  # a key and a trigger, as a claim's label values are
         LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False
     )
+    toward = models.CharField(max_length=6, choices=Toward.choices, default=Toward.PARENT)
     is_gold = models.BooleanField(default=False)
     # Gold only, as for claims: the annotator it was accepted from, null when the reviewer chose.
     source = models.ForeignKey(
@@ -136,15 +139,19 @@ class ReplyLabel(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["annotator", "comment", "is_gold"], name="replylabel_unique_per_comment"
+                fields=["annotator", "comment", "is_gold", "toward"],
+                name="replylabel_unique_per_direction",
             ),
             # Gold is one settled version, whichever reviewer settled each label.
             models.UniqueConstraint(
-                fields=["comment"],
+                fields=["comment", "toward"],
                 condition=Q(is_gold=True),
-                name="replylabel_one_gold_per_comment",
+                name="replylabel_one_gold_per_direction",
+            ),
+            models.CheckConstraint(
+                condition=Q(toward__in=Toward.values), name="replylabel_toward_known"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.comment_id}: {self.label_id}"
+        return f"{self.comment_id} ({self.toward}): {self.label_id}"

@@ -25,6 +25,7 @@ from annotate.models import (
     LabelValue,
     ReplyLabel,
 )
+from annotate.selectors.schema import reply_directions_get
 from threads.models import Article, Comment, Corpus
 
 
@@ -45,10 +46,12 @@ def api_corpus_list(*, user: AnyUser) -> QuerySet[Corpus]:
 
 
 def api_corpus_get(*, user: AnyUser, slug: str) -> Corpus | None:
-    """The visible corpus with ``slug`` and its label schema (two queries), or None."""
-    corpus = api_corpus_list(user=user).filter(slug=slug).first()
+    """The visible corpus with ``slug``, its label schema and its reply-label directions (two
+    queries), or None."""
+    corpus = api_corpus_list(user=user).filter(slug=slug).select_related("reply_scope").first()
     if corpus is not None:
         corpus.label_schema = list(LabelValue.objects.filter(corpus=corpus))  # type: ignore[attr-defined]
+        corpus.reply_directions = reply_directions_get(corpus=corpus)  # type: ignore[attr-defined]
     return corpus
 
 
@@ -127,6 +130,7 @@ def api_reply_label_list(*, user: AnyUser) -> QuerySet[ReplyLabel, Mapping[str, 
             "article_id",
             "comment_id",
             "label_id",
+            "toward",
             "is_gold",
             "created_at",
             "updated_at",

@@ -65,7 +65,10 @@ def nested() -> ThreadRecord:
         comments=comments,
         annotations={
             "claims": alice + bob,
-            "reply_labels": [{"annotator": "bob", "comment_id": "c2", "label": "deny"}],
+            "reply_labels": [
+                {"annotator": "bob", "comment_id": "c2", "label": "deny", "toward": "parent"},
+                {"annotator": "bob", "comment_id": "c2", "label": "comment", "toward": "root"},
+            ],
         },
         gold={
             "claims": gold,
@@ -176,7 +179,8 @@ def test_an_attribute_value_other_than_text_is_written_as_its_json(tmp_path):
 def test_reply_labels_and_gold_provenance_go_in_the_post_map(tmp_path):
     out = written(tmp_path, nested())
 
-    assert "ReplyLabel c2 parent deny" in text_of(out / "bob" / "news%2F42.metadata")
+    bob = text_of(out / "bob" / "news%2F42.metadata").splitlines()
+    assert bob[-2:] == ["ReplyLabel c2 parent deny", "ReplyLabel c2 root comment"]
     gold = text_of(out / "gold" / "news%2F42.metadata").splitlines()
     assert "ReplyLabel c1 parent query victor bob" in gold
     assert gold[-2:] == ["Gold T1 victor alice", "Gold T2 victor"]

@@ -19,10 +19,11 @@ CLAIM_KEYS = (
     "attributes",
 )
 REPLY_LABEL_KEYS = ("annotator", "comment_id", "label", "toward")
-# Read and written as DESIGN.md's export has them, but only empty (relations, attributes) and
-# toward the parent for now: the database holds neither relations, claim attributes nor reply
-# labels toward the root yet, so a file that has them is refused rather than cut short.
-SUPPORTED_TOWARD = ("parent",)
+# Read and written as DESIGN.md's export has them, but only empty (relations, attributes) for now:
+# the database holds neither relations nor claim attributes yet, so a file that has them is
+# refused rather than cut short. A reply label is toward its comment's parent (the default) or
+# the thread's root, the article.
+SUPPORTED_TOWARD = ("parent", "root")
 # Gold labels say who settled them and where they came from (DESIGN.md "Export").
 PROVENANCE_KEYS = ("settled_by", "source")
 GOLD_CLAIM_KEYS = (*CLAIM_KEYS, *PROVENANCE_KEYS)
