@@ -8,6 +8,7 @@ it wants.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from datetime import timedelta
@@ -17,6 +18,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
+
+from config.logs import LOG_FORMATS, logging_config, structlog_configure
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -111,9 +114,13 @@ INSTALLED_APPS = [
     "csp",
     "threads",
     "annotate",
+    "django_structlog",
+    "config.apps.ConfigConfig",  # the request log's receivers; /healthz (config.health)
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer is logged and timed, redirects and static files included.
+    "django_structlog.middlewares.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -299,6 +306,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# A load balancer probes /healthz over plain http inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -361,9 +370,17 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"TowardEnum": "annotate.models.Toward"},
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-}
+# Logs: one JSON object a line on stdout (LOG_FORMAT=json, the default with DEBUG off) or
+# readable lines (console, the default with DEBUG on); a line per request with its id, method,
+# path, status, duration and user (config/logs.py). The request id comes from the proxy's
+# X-Request-ID when it sends one, and goes back in the response's.
+LOG_FORMAT = env_str("LOG_FORMAT") or ("console" if DEBUG else "json")
+if LOG_FORMAT not in LOG_FORMATS:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use json or console.")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL") or "WARNING")
+structlog_configure()
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env_bool("TRUST_REQUEST_ID", True)
+# The proxy in front logs client addresses; the app's lines do without them.
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+# One line a request: the line at its start only at DEBUG level.
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG

@@ -18,8 +18,17 @@ pytestmark = pytest.mark.django_db
 # Table -> the trigger checks on it ("<rule>_ins" and "<rule>_upd").
 TRIGGERS = {
     "threads_comment": {"threads_comment_parent"},
-    "annotate_claim": {"annotate_claim_comment", "annotate_claim_target", "annotate_claim_labels"},
-    "annotate_replylabel": {"annotate_replylabel_comment", "annotate_replylabel_label"},
+    "annotate_claim": {
+        "annotate_claim_comment",
+        "annotate_claim_target",
+        "annotate_claim_labels",
+        "annotate_claim_corpus",
+    },
+    "annotate_replylabel": {
+        "annotate_replylabel_comment",
+        "annotate_replylabel_label",
+        "annotate_replylabel_corpus",
+    },
 }
 
 # The migrations that write trigger SQL, in the order they run. A new one goes here too: until
@@ -30,6 +39,7 @@ TRIGGER_MIGRATIONS = [
     "annotate.migrations.0002_label_values_referenced_by_foreign_keys",
     "annotate.migrations.0003_review_roles_agreement",
     "annotate.migrations.0004_reply_label_toward",
+    "annotate.migrations.0005_labels_carry_their_corpus",
 ]
 
 CREATE_TRIGGER = re.compile(r"CREATE TRIGGER (\w+) ")
@@ -116,6 +126,11 @@ def test_it_keeps_every_cross_row_check_through_the_migrations(table):
 def test_it_guards_a_label_value_in_use_against_a_move_by_trigger():
     # Its deletion is refused by the foreign keys from claims and reply labels.
     assert _triggers("annotate_labelvalue") == {"annotate_labelvalue_in_use_upd"}
+
+
+def test_it_guards_a_labelled_thread_against_a_move_to_another_corpus_by_trigger():
+    # Claims and reply labels carry their article's corpus (annotate 0004).
+    assert _triggers("threads_article") == {"annotate_article_corpus_upd"}
 
 
 @pytest.mark.parametrize("app", ["threads", "annotate"])

@@ -121,7 +121,14 @@ def test_it_uses_redis_for_the_cache_when_redis_url_is_set():
 
 
 def _setting(name: str, **env: str) -> subprocess.CompletedProcess[str]:
-    ours = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "SECURE_COOKIES", "API_THROTTLE_ADDRESS"}
+    ours = {
+        "SECRET_KEY",
+        "DEBUG",
+        "ALLOWED_HOSTS",
+        "SECURE_COOKIES",
+        "API_THROTTLE_ADDRESS",
+        "LOG_FORMAT",
+    }
     clean = {k: v for k, v in os.environ.items() if k not in ours} | {"ENV_FILE": "/nonexistent"}
     return subprocess.run(
         [sys.executable, "-c", f"import config.settings as s; print(s.{name})"],
@@ -152,3 +159,15 @@ def test_it_names_the_variable_with_a_bad_rate():
     result = _setting("API_THROTTLE_ADDRESS", API_THROTTLE_ADDRESS="lots")
     assert result.returncode != 0
     assert "API_THROTTLE_ADDRESS='lots' is not a rate" in result.stderr
+
+
+def test_it_logs_json_lines_when_debug_is_off_and_readable_lines_in_debug():
+    assert _setting("LOG_FORMAT", DEBUG="0").stdout.strip() == "json"
+    assert _setting("LOG_FORMAT", DEBUG="1").stdout.strip() == "console"
+    assert _setting("LOG_FORMAT", DEBUG="1", LOG_FORMAT="json").stdout.strip() == "json"
+
+
+def test_it_names_the_log_formats_it_knows():
+    result = _setting("LOG_FORMAT", LOG_FORMAT="xml")
+    assert result.returncode != 0
+    assert "LOG_FORMAT='xml': use json or console." in result.stderr

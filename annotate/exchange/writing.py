@@ -67,10 +67,12 @@ _CLAIM_FIELDS = (
     "created_at",
     "updated_at",
     "source",
+    "corpus",
 )
 _REPLY_LABEL_FIELDS = (
     "annotator",
     "article",
+    "corpus",
     "comment",
     "label",
     "toward",
@@ -113,7 +115,7 @@ def threads_insert(
         ],
     )
     comment_pks = _comments_insert(rows, article_pks, threads, now)
-    _claims_insert(rows, article_pks, threads, comment_pks, annotator_ids)
+    _claims_insert(rows, corpus.pk, article_pks, threads, comment_pks, annotator_ids)
     rows.insert(
         ReplyLabel,
         _REPLY_LABEL_FIELDS,
@@ -121,6 +123,7 @@ def threads_insert(
             (
                 annotator_ids[lbl.annotator],
                 article_pk,
+                corpus.pk,
                 comment_pks[(article_pk, lbl.comment)],
                 lbl.label_id,
                 lbl.toward,
@@ -173,6 +176,7 @@ def _comments_insert(
 
 def _claims_insert(
     rows: RowWriter,
+    corpus_pk: int,
     article_pks: Sequence[int],
     threads: list[CheckedThread],
     comment_pks: Mapping[tuple[int, str], int],
@@ -212,6 +216,7 @@ def _claims_insert(
                     rows.datetime(cl.created_at),
                     rows.datetime(cl.updated_at),
                     None if cl.source is None else annotator_ids[cl.source],
+                    corpus_pk,
                 )
             )
         rows.insert(Claim, _CLAIM_FIELDS, claim_rows)

@@ -142,6 +142,14 @@ def api_reply_label_list(*, user: AnyUser) -> QuerySet[ReplyLabel, Mapping[str, 
     )
 
 
+def api_corpus_id(*, slug: str) -> int | None:
+    """The id of the corpus ``slug`` (None if there is none), for the lists' ``corpus`` filter.
+
+    Any corpus: what the user may read is the lists' own filter.
+    """
+    return Corpus.objects.filter(slug=slug).values_list("id", flat=True).first()
+
+
 def api_label_names_by_id(*, user: AnyUser) -> dict[int, str]:
     """Name of every label value in the corpora ``user`` may read, by id: one query."""
     return dict(

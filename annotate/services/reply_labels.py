@@ -63,6 +63,7 @@ def reply_label_set(
                 created = ReplyLabel.objects.create(
                     annotator_id=annotator.pk,
                     article_id=comment.article_id,
+                    corpus_id=corpus_id,
                     comment=comment,
                     label=label,
                     toward=toward,

@@ -49,6 +49,7 @@ def build_thread(*, article: Article, comments: int, claims: int = 0, annotator=
             Claim(
                 annotator=annotator,
                 article=article,
+                corpus_id=corpus_id,
                 comment=comment,
                 start=start,
                 end=end,

@@ -64,6 +64,7 @@ def _gold_reply_set(
             annotator_id=reviewer.pk,
             source_id=source_id,
             article_id=comment.article_id,
+            corpus_id=comment.article.corpus_id,
             comment=comment,
             label=label,
             toward=toward,

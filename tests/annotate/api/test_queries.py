@@ -70,6 +70,18 @@ def test_it_lists_filtered_claims_in_a_fixed_number_of_queries(
 
 
 @pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("path", ["/api/v1/claims/", "/api/v1/reply-labels/"])
+def test_it_lists_one_corpus_in_a_fixed_number_of_queries(
+    corpus, rita, size, path, django_assert_max_num_queries
+):
+    build(corpus, size)
+    client = client_for(rita)
+    with django_assert_max_num_queries(6 + THROTTLE):  # one more to look the corpus up
+        response = client.get(path, {"corpus": "demo"})
+    assert len(response.json()["results"]) == min((4 if "claims" in path else 2) * size, 100)
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_it_lists_an_annotators_claims_in_a_fixed_number_of_queries(
     corpus, size, django_assert_max_num_queries
 ):
