@@ -33,7 +33,7 @@ from annotate.exchange.checking import ThreadChecker
 from annotate.exchange.rows import CheckedThread
 from annotate.exchange.schema_additions import added_wording
 from annotate.exchange.writing import threads_insert
-from annotate.models import Toward
+from annotate.models import LabelKind, Toward
 from annotate.selectors.schema import reply_directions_get
 from annotate.services.corpora import corpus_get_or_create, reply_directions_enable
 from threads.formats.records import FormatError, ReadOptions, ThreadRecord
@@ -182,6 +182,9 @@ def _threads_import(
             f"cannot create corpus {corpus_slug!r}: {'; '.join(exc.messages)}"
         ) from None
     run = _ImportRun(corpus=corpus, orphans=orphans, strict_schema=options.strict_schema)
+    if options.reply_labels is None:
+        # A labels file is checked against the corpus's reply labels as it is read.
+        options.reply_labels = frozenset(run.checker.label_ids[LabelKind.REPLY_LABEL])
     with tqdm(
         desc="import", unit=" threads", disable=not progress, file=sys.stderr, leave=False
     ) as bar:

@@ -2,8 +2,9 @@
 
 Pure code: no database, no annotation models (STYLE.md). One module per format:
 ``text``, ``jsonl``, ``convokit``, ``reddit`` read threads (DESIGN.md "Import
-formats"), ``labelstudio`` and ``brat`` threads with their labels ("Labelled
-corpora"); ``jsonl``, ``csv``, ``convokit`` and ``brat`` also write them ("Export").
+formats"), ``labelstudio``, ``pheme`` and ``brat`` threads with their labels
+("Labelled corpora"); ``jsonl``, ``csv``, ``convokit`` and ``brat`` also write them
+("Export").
 ``tree.order_comments`` puts a thread's comments in display order.
 """
 
@@ -35,9 +36,12 @@ _MODULES = {
     "convokit": "convokit",
     "reddit": "reddit",
     "labelstudio": "labelstudio",
+    "pheme": "pheme",
     "brat": "brat",
 }
-LABELLED_FORMATS: frozenset[str] = frozenset({"labelstudio", "brat"})
+LABELLED_FORMATS: frozenset[str] = frozenset({"labelstudio", "pheme", "brat"})
+# Those whose labels come in a file of their own (ReadOptions.labels), beside the threads.
+_LABELS_FILE_FORMATS = frozenset({"pheme"})
 FORMATS = tuple(_MODULES)
 
 # What each format's files look like, for messages and the admin's upload form.
@@ -47,6 +51,7 @@ FILES = {
     "convokit": "a folder or its utterances.jsonl",
     "reddit": ".json",
     "labelstudio": ".json (a Label Studio export)",
+    "pheme": "a RumourEval/PHEME thread folder holding structure.json, or folders of them",
     "brat": ".ann, or a folder of .txt and .ann pairs",
 }
 _ACCEPTED = ", ".join(f"{fmt} ({FILES[fmt]})" for fmt in FORMATS)
@@ -59,13 +64,12 @@ def detect_format(path: Path) -> str:
     """
     path = Path(path)
     if path.is_dir():
-        # A ConvoKit corpus is a folder with utterances.jsonl; brat pairs sit in folders too.
-        if not (path / "utterances.jsonl").exists() and next(path.rglob("*.ann"), None):
-            return "brat"
-        return "convokit"
+        return _folder_format(path)
     name = path.name.lower()
     if name == "utterances.jsonl":
         return "convokit"
+    if name == "structure.json":
+        return "pheme"
     suffix = path.suffix.lower()
     if suffix == ".txt":
         return "text"
@@ -83,6 +87,20 @@ def detect_format(path: Path) -> str:
         " (or name the format with --format)",
         file=str(path),
     )
+
+
+def _folder_format(path: Path) -> str:
+    """A folder's format, by its files: RumourEval/PHEME thread folders hold structure.json,
+    brat pairs are .ann files (with their .txt) anywhere below."""
+    if (path / "utterances.jsonl").exists():
+        return "convokit"
+    from threads.formats.pheme.folders import holds_threads
+
+    if holds_threads(path):
+        return "pheme"
+    if next(path.rglob("*.ann"), None) is not None:
+        return "brat"
+    return "convokit"
 
 
 def read_threads(
@@ -109,6 +127,12 @@ def read_threads(
         options = ReadOptions()
     # Imported here so that importing the package stays cheap and cycle-free.
     codec = importlib.import_module(f"threads.formats.{_MODULES[fmt]}")
+    if options.labels is not None and fmt not in _LABELS_FILE_FORMATS:
+        raise FormatError(
+            f"a labels file (--labels) goes with pheme threads; {fmt} files carry their own"
+            " labels, if any",
+            file=str(path),
+        )
     if fmt in LABELLED_FORMATS:
         return codec.read(path, options)  # type: ignore[no-any-return]
     return codec.read(path)  # type: ignore[no-any-return]

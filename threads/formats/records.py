@@ -84,6 +84,9 @@ class ReadOptions:
     as_gold: bool = False  # the file's labels become gold, settled by ``annotator``
     stance_attribute: str = "Stance"  # brat: the attribute that holds a claim's stance
     strict_schema: bool = False  # refuse label values the corpus schema lacks (not add them)
+    # The corpus's reply label names, for readers to check a labels file against at once
+    # (None: the default schema's). The import fills it from the corpus.
+    reply_labels: frozenset[str] | None = None
     counts: Counter[str] = field(default_factory=Counter)
 
 

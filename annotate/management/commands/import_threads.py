@@ -40,6 +40,13 @@ class Command(BaseCommand):
             "it a top-level comment (attach) or leave it out with its replies (skip)",
         )
         parser.add_argument(
+            "--labels",
+            type=Path,
+            metavar="FILE",
+            help="pheme: a RumourEval task A labels file ({tweet id: label}); the replies' labels "
+            "become reply labels toward the root, the source tweet's goes to the article's meta",
+        )
+        parser.add_argument(
             "--annotator",
             metavar="NAME",
             help="labelled formats: whose the file's labels become (an account is created "
@@ -73,6 +80,7 @@ class Command(BaseCommand):
                 orphans=options["orphans"],
                 progress=progress,
                 options=ReadOptions(
+                    labels=options["labels"],
                     annotator=options["annotator"],
                     as_gold=options["as_gold"],
                     stance_attribute=options["stance_attribute"],

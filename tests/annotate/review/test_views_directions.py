@@ -18,7 +18,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def as_victor(client, victor, password):
-    client.login(username="victor", password=password)
+    client.force_login(victor)
     return client
 
 
