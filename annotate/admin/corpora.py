@@ -222,7 +222,8 @@ class ImportUploadForm(forms.Form):
     )
     file = forms.FileField(
         help_text=f"One file of a format below ({_accepted_files()}), or a zip of a ConvoKit "
-        "corpus folder, of PHEME thread folders or of brat pairs."
+        "corpus folder, of PHEME thread folders or of brat pairs (each brat folder's name says "
+        "whose labels they are)."
     )
     format = forms.ChoiceField(
         choices=[("", "auto (from the file name)"), *((f, f) for f in FORMATS)],

@@ -63,6 +63,7 @@ EXPORT_FORMATS = {
     "jsonl": ("application/x-ndjson; charset=utf-8", ".jsonl"),
     "csv": ("text/csv; charset=utf-8", ".csv"),
     "convokit": ("application/zip", "-convokit.zip"),
+    "brat": ("application/zip", "-brat.zip"),
 }
 TRUE_VALUES = {"1", "true", "yes"}
 FALSE_VALUES = {"0", "false", "no", ""}
@@ -394,8 +395,10 @@ class CorpusExportApi(ApiMixin):
     @extend_schema(
         summary="Download the whole labelled corpus",
         description="Streams the corpus in the export format of DESIGN.md: `jsonl` (one thread "
-        "a line, with its annotations and gold), `csv` (one row per claim) or `convokit` (a "
-        "zip of a ConvoKit corpus folder). For the corpus's researchers, reviewers and admins.",
+        "a line, with its annotations and gold), `csv` (one row per claim), `convokit` (a "
+        "zip of a ConvoKit corpus folder) or `brat` (a zip of brat `.txt`/`.ann` pairs and post "
+        "maps, one per thread and annotator, and gold). For the corpus's researchers, reviewers "
+        "and admins.",
         parameters=[
             SLUG,
             OpenApiParameter(
@@ -403,7 +406,7 @@ class CorpusExportApi(ApiMixin):
                 str,
                 enum=list(EXPORT_FORMATS),
                 default="jsonl",
-                description="jsonl, csv or convokit (a zip).",
+                description="jsonl, csv, convokit (a zip) or brat (a zip).",
             ),
             OpenApiParameter(
                 "pseudonymise",
@@ -419,7 +422,8 @@ class CorpusExportApi(ApiMixin):
             ),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="A claim a row."),
             (200, "application/zip"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="A ConvoKit corpus folder, zipped."
+                OpenApiTypes.BINARY,
+                description="A ConvoKit corpus folder, or a brat folder, zipped.",
             ),
             (400, "application/json"): OpenApiResponse(
                 ErrorSerializer,
@@ -429,10 +433,10 @@ class CorpusExportApi(ApiMixin):
                         "Unknown format",
                         value={
                             "detail": "Invalid parameters. format: No export format 'xml'. "
-                            "Accepted: jsonl, csv, convokit.",
+                            "Accepted: jsonl, csv, convokit, brat.",
                             "errors": {
                                 "format": [
-                                    "No export format 'xml'. Accepted: jsonl, csv, convokit."
+                                    "No export format 'xml'. Accepted: jsonl, csv, convokit, brat."
                                 ]
                             },
                         },

@@ -4,7 +4,8 @@ The codec has checked each record's structure: required fields and types, and
 for labels each claim's span, quote and id (``threads.formats.jsonl``). What is
 left needs the corpus and the whole thread: field sizes the database enforces,
 the comments in display order with the orphan policy applied, label names of
-the corpus's schema turned into ids, and the claim rules (``annotate.rules``:
+the corpus's schema turned into ids (names it lacks added to it, or refused:
+:mod:`.schema_additions`), and the claim rules (``annotate.rules``:
 span, one stance target, a target claim up the reply chain). Every problem is a
 :class:`FormatError` naming the file, the line, the thread and the claim or
 label. The result is plain rows (:mod:`.rows`); nothing is written here.
@@ -13,7 +14,6 @@ label. The result is plain rows (:mod:`.rows`); nothing is written here.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from annotate import rules
 from annotate.exchange.rows import CheckedClaim, CheckedReplyLabel, CheckedThread, Timestamp
-from annotate.models import LabelKind, LabelValue, Toward
+from annotate.exchange.schema_additions import Schema
+from annotate.models import LabelKind, Toward
 from threads.formats.records import FormatError, ThreadRecord
 from threads.formats.tree import order_comments
 from threads.models import Corpus
@@ -38,17 +39,15 @@ _MAX_URL = 2000
 class ThreadChecker:
     """Checks records against one corpus: its schema's label ids are read once, for the run."""
 
-    def __init__(self, *, corpus: Corpus, orphans: str) -> None:
+    def __init__(self, *, corpus: Corpus, orphans: str, strict_schema: bool = False) -> None:
         self.corpus = corpus
         self.orphans = orphans
+        # Label values the corpus lacks are added to its schema, or refused when strict.
+        self.schema = Schema(corpus=corpus, strict=strict_schema)
+        self.label_ids = self.schema.ids
         # The directions the checked reply labels take, for the import to turn on those the
         # corpus's schema does not label yet.
         self.directions: set[str] = set()
-        self.label_ids: dict[str, dict[str, int]] = defaultdict(dict)
-        for kind, name, pk in LabelValue.objects.filter(corpus=corpus).values_list(
-            "kind", "name", "pk"
-        ):
-            self.label_ids[kind][name] = pk
 
     def thread(self, record: ThreadRecord, *, file: str) -> CheckedThread:
         """``record`` checked, its comments in display order, its labels as rows."""
@@ -119,14 +118,7 @@ class ThreadChecker:
         return checked
 
     def _label_id(self, kind: str, value: Any, what: str, error: Callable[..., Any]) -> int:
-        pk = self.label_ids[kind].get(value) if isinstance(value, str) else None
-        if pk is None:
-            known = ", ".join(sorted(self.label_ids[kind])) or "none"
-            raise error(
-                f"{what}: unknown {LabelKind(kind).label} {value!r} "
-                f"(corpus {self.corpus.slug!r} has: {known})"
-            )
-        return pk
+        return self.schema.value_id(kind, value, what, error)
 
     def _claims(
         self,
@@ -184,11 +176,14 @@ class ThreadChecker:
                 or stance_id is None
                 or (target_claim is None and stance_target_id is None)
             ):
-                # The lookups again, to name the first unknown value.
+                # A value the schema lacks: added to it, or refused naming the claim.
                 what = _claim_name(local_id, is_gold)
-                self._label_id(LabelKind.CLAIM_TYPE, item["claim_type"], what, error)
-                self._label_id(LabelKind.STANCE, item["stance"], what, error)
-                self._label_id(LabelKind.STANCE_TARGET, target, what, error)
+                claim_type_id = self._label_id(
+                    LabelKind.CLAIM_TYPE, item["claim_type"], what, error
+                )
+                stance_id = self._label_id(LabelKind.STANCE, item["stance"], what, error)
+                if target_claim is None:
+                    stance_target_id = self._label_id(LabelKind.STANCE_TARGET, target, what, error)
             try:
                 one_target_check(value=stance_target_id, target_claim=target_claim)
                 if target_claim is None:
@@ -214,8 +209,8 @@ class ThreadChecker:
                 start=start,
                 end=end,
                 quote=quote,
-                claim_type_id=claim_type_id,  # type: ignore[arg-type]  # checked above
-                stance_id=stance_id,  # type: ignore[arg-type]
+                claim_type_id=claim_type_id,
+                stance_id=stance_id,
                 stance_target_id=stance_target_id,
                 target=target_claim,
                 note=note,

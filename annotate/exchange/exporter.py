@@ -25,7 +25,9 @@ from annotate.exchange.streaming import BinarySink, encoded_chunks, writer_strea
 from threads.formats.records import FormatError, ThreadRecord
 from threads.models import Article, Corpus
 
-EXPORT_FORMATS = ("jsonl", "csv", "convokit")
+EXPORT_FORMATS = ("jsonl", "csv", "convokit", "brat")
+# The formats whose export is a zip (convokit: or a folder): a writer of the records to a sink.
+_ZIP_FORMATS = ("convokit", "brat")
 
 
 @dataclass
@@ -65,6 +67,17 @@ def _encoder(fmt: str) -> tuple[bytes, Callable[[ThreadRecord], bytes]]:
     raise FormatError(f"unknown export format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}")
 
 
+def _zip_writer(fmt: str, corpus: Corpus) -> Callable[[Iterable[ThreadRecord], Any], int]:
+    """The zip writer of ``fmt`` (convokit or brat): the corpus's files under its slug."""
+    if fmt == "convokit":
+        from threads.formats import convokit
+
+        return lambda records, out: convokit.write_zip(records, out, corpus_name=corpus.slug)
+    from threads.formats import brat
+
+    return lambda records, out: brat.write_zip(records, out, corpus_name=corpus.slug)
+
+
 def _format_check(fmt: str) -> None:
     """Refuse an unknown format before anything is read or written."""
     if fmt not in EXPORT_FORMATS:
@@ -100,7 +113,8 @@ def corpus_export(
     pseudonymise: bool = False,
     progress: bool = False,
 ) -> ExportSummary:
-    """Write ``corpus`` to ``path``: a jsonl or csv file, or a ConvoKit folder (or ``.zip``).
+    """Write ``corpus`` to ``path``: a jsonl or csv file, a ConvoKit folder (or ``.zip``), or a
+    brat zip.
 
     The file appears whole or not at all: it is written beside the target and
     renamed into place at the end.
@@ -144,10 +158,8 @@ def corpus_export(
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as binary:
-                    if fmt == "convokit":
-                        from threads.formats import convokit
-
-                        convokit.write_zip(records, binary, corpus_name=corpus.slug)
+                    if fmt in _ZIP_FORMATS:
+                        _zip_writer(fmt, corpus)(records, binary)
                     else:
                         header, encode = _encoder(fmt)
                         binary.write(header)
@@ -165,7 +177,7 @@ def corpus_export(
 def corpus_export_stream(
     *, corpus: Corpus, fmt: str, pseudonymise: bool = False
 ) -> Iterator[bytes]:
-    """The export of ``corpus`` as bytes chunks: jsonl or csv (UTF-8), or ConvoKit as a zip.
+    """The export of ``corpus`` as bytes chunks: jsonl or csv (UTF-8), ConvoKit or brat as a zip.
 
     For a streaming HTTP response; memory stays flat. jsonl and csv are
     encoded a thread at a time in this generator. The zip writer pushes
@@ -175,12 +187,12 @@ def corpus_export_stream(
     """
     _format_check(fmt)
     records = corpus_threads(corpus=corpus, pseudonymise=pseudonymise)
-    if fmt != "convokit":
+    if fmt not in _ZIP_FORMATS:
         return encoded_chunks(records, *_encoder(fmt))
-    from threads.formats import convokit
+    write_zip = _zip_writer(fmt, corpus)
 
     def write(items: Iterable[ThreadRecord], emit: Callable[[bytes], None]) -> None:
         with BinarySink(emit) as sink:
-            convokit.write_zip(items, sink, corpus_name=corpus.slug)
+            write_zip(items, sink)
 
     return writer_stream(records, write)

@@ -31,6 +31,7 @@ from annotate.exchange import reading
 from annotate.exchange.accounts import AnnotatorAccounts
 from annotate.exchange.checking import ThreadChecker
 from annotate.exchange.rows import CheckedThread
+from annotate.exchange.schema_additions import added_wording
 from annotate.exchange.writing import threads_insert
 from annotate.models import LabelKind, Toward
 from annotate.selectors.schema import reply_directions_get
@@ -67,11 +68,15 @@ class ImportSummary:
     seconds: float = 0.0
     # What the readers of labelled corpora counted (ReadOptions.counts), e.g. byte-offset files.
     counts: Counter[str] = field(default_factory=Counter)
+    # Label values the files use that the corpus's schema lacked, added to it: (kind, name).
+    labels_added: list[tuple[str, str]] = field(default_factory=list)
     # Reply-label directions the corpus's schema did not label and the files did: turned on.
     directions_enabled: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         noticed = "".join(f" {key}: {n}." for key, n in sorted(self.counts.items()) if n)
+        if self.labels_added:
+            noticed += f" Added to the label schema: {added_wording(self.labels_added)}."
         noticed += "".join(
             f" The corpus now labels replies {Toward(toward).label} (its schema did not; the"
             " file has such labels)."
@@ -106,7 +111,9 @@ def threads_import(
 ) -> ImportSummary:
     """Import every thread of ``paths`` into the corpus ``corpus_slug``, all or nothing.
 
-    The corpus is created with the default schema if it does not exist. A thread
+    The corpus is created with the default schema if it does not exist. Label
+    values the files use that its schema lacks are added to it and listed in the
+    summary, or, with ``options.strict_schema``, refused. A thread
     whose external id is already in the corpus (or earlier in this run) is left
     as it is and counted in ``threads_existing``. Annotations in the records
     become claims and reply labels; missing annotator accounts are created with
@@ -190,7 +197,12 @@ def _threads_import(
         raise FormatError(
             f"cannot create corpus {corpus_slug!r}: {'; '.join(exc.messages)}"
         ) from None
-    run = _ImportRun(corpus=corpus, orphans=orphans, on_progress=on_progress)
+    run = _ImportRun(
+        corpus=corpus,
+        orphans=orphans,
+        on_progress=on_progress,
+        strict_schema=options.strict_schema,
+    )
     if options.reply_labels is None:
         # A labels file is checked against the corpus's reply labels as it is read.
         options.reply_labels = frozenset(run.checker.label_ids[LabelKind.REPLY_LABEL])
@@ -202,6 +214,7 @@ def _threads_import(
             bar.update()
         run.flush()
     run.summary.counts.update(options.counts)
+    run.summary.labels_added = list(run.checker.schema.added)
     run.summary.seconds = time.perf_counter() - started
     return run.summary
 
@@ -256,12 +269,17 @@ class _ImportRun:
     """One import: collects records in batches, checks each batch, then writes it in bulk."""
 
     def __init__(
-        self, *, corpus: Corpus, orphans: str, on_progress: ProgressCallback | None
+        self,
+        *,
+        corpus: Corpus,
+        orphans: str,
+        on_progress: ProgressCallback | None,
+        strict_schema: bool = False,
     ) -> None:
         self.corpus = corpus
         self.on_progress = on_progress
         self.summary = ImportSummary()
-        self.checker = ThreadChecker(corpus=corpus, orphans=orphans)
+        self.checker = ThreadChecker(corpus=corpus, orphans=orphans, strict_schema=strict_schema)
         self.directions = set(reply_directions_get(corpus=corpus))
         self.annotators = AnnotatorAccounts()
         self.pending: list[tuple[str, ThreadRecord]] = []

@@ -208,7 +208,7 @@ def test_it_rejects_a_file_with_only_a_title_naming_its_line(tmp_path):
 
 
 def test_it_lists_the_import_formats():
-    assert FORMATS == ("text", "jsonl", "convokit", "reddit", "labelstudio", "pheme")
+    assert FORMATS == ("text", "jsonl", "convokit", "reddit", "labelstudio", "pheme", "brat")
 
 
 @pytest.mark.parametrize(
@@ -219,6 +219,7 @@ def test_it_lists_the_import_formats():
         ("utterances.jsonl", "convokit"),
         ("a.json", "reddit"),
         ("A.TXT", "text"),
+        ("a.ann", "brat"),
     ],
 )
 def test_it_detects_the_format_from_the_name(name, fmt):

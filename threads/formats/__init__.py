@@ -2,8 +2,9 @@
 
 Pure code: no database, no annotation models (STYLE.md). One module per format:
 ``text``, ``jsonl``, ``convokit``, ``reddit`` read threads (DESIGN.md "Import
-formats"), ``labelstudio`` and ``pheme`` threads with their labels ("Labelled
-corpora"); ``jsonl``, ``csv`` and ``convokit`` also write them ("Export").
+formats"), ``labelstudio``, ``pheme`` and ``brat`` threads with their labels
+("Labelled corpora"); ``jsonl``, ``csv``, ``convokit`` and ``brat`` also write them
+("Export").
 ``tree.order_comments`` puts a thread's comments in display order.
 """
 
@@ -36,8 +37,9 @@ _MODULES = {
     "reddit": "reddit",
     "labelstudio": "labelstudio",
     "pheme": "pheme",
+    "brat": "brat",
 }
-LABELLED_FORMATS: frozenset[str] = frozenset({"labelstudio", "pheme"})
+LABELLED_FORMATS: frozenset[str] = frozenset({"labelstudio", "pheme", "brat"})
 # Those whose labels come in a file of their own (ReadOptions.labels), beside the threads.
 _LABELS_FILE_FORMATS = frozenset({"pheme"})
 FORMATS = tuple(_MODULES)
@@ -50,6 +52,7 @@ FILES = {
     "reddit": ".json",
     "labelstudio": ".json (a Label Studio export)",
     "pheme": "a RumourEval/PHEME thread folder holding structure.json, or folders of them",
+    "brat": ".ann, or a folder of .txt and .ann pairs",
 }
 _ACCEPTED = ", ".join(f"{fmt} ({FILES[fmt]})" for fmt in FORMATS)
 
@@ -77,6 +80,8 @@ def detect_format(path: Path) -> str:
         from threads.formats.labelstudio import is_export
 
         return "labelstudio" if is_export(path) else "reddit"
+    if suffix == ".ann":
+        return "brat"
     raise FormatError(
         f"cannot tell the format from the name; accepted: {_ACCEPTED}"
         " (or name the format with --format)",
@@ -85,12 +90,17 @@ def detect_format(path: Path) -> str:
 
 
 def _folder_format(path: Path) -> str:
-    """A folder's format, by its files: RumourEval/PHEME thread folders hold structure.json."""
+    """A folder's format, by its files: RumourEval/PHEME thread folders hold structure.json,
+    brat pairs are .ann files (with their .txt) anywhere below."""
     if (path / "utterances.jsonl").exists():
         return "convokit"
     from threads.formats.pheme.folders import holds_threads
 
-    return "pheme" if holds_threads(path) else "convokit"
+    if holds_threads(path):
+        return "pheme"
+    if next(path.rglob("*.ann"), None) is not None:
+        return "brat"
+    return "convokit"
 
 
 def read_threads(

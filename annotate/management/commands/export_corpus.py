@@ -1,4 +1,4 @@
-"""``python manage.py export_corpus SLUG --format jsonl|csv|convokit -o PATH``."""
+"""``python manage.py export_corpus SLUG --format jsonl|csv|convokit|brat -o PATH``."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ _LISTED = 20  # known slugs named in the unknown-corpus message
 class Command(BaseCommand):
     help = (
         "Export a corpus with its labels (annotators' and gold): jsonl or csv to a file (or "
-        "stdout with -o -), convokit to a folder (or a .zip)."
+        "stdout with -o -), convokit to a folder (or a .zip), brat to a .zip."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -44,6 +44,8 @@ class Command(BaseCommand):
                 raise CommandError(
                     "a convokit export is a folder: give -o a folder path (or a .zip file)"
                 )
+            if fmt == "brat":
+                raise CommandError("a brat export is a zip: give -o a file path (NAME.zip)")
             self._to_stdout(corpus, fmt, options["pseudonymise"])
             return
         try:

@@ -57,6 +57,17 @@ class Command(BaseCommand):
             action="store_true",
             help="labelled formats: the file's labels become gold, settled by the annotator",
         )
+        parser.add_argument(
+            "--stance-attribute",
+            metavar="NAME",
+            default=ReadOptions.stance_attribute,
+            help="brat: the attribute that holds a claim's stance (default: Stance)",
+        )
+        parser.add_argument(
+            "--strict-schema",
+            action="store_true",
+            help="refuse label values the corpus's schema lacks (default: add them to it)",
+        )
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -72,6 +83,8 @@ class Command(BaseCommand):
                     labels=options["labels"],
                     annotator=options["annotator"],
                     as_gold=options["as_gold"],
+                    stance_attribute=options["stance_attribute"],
+                    strict_schema=options["strict_schema"],
                 ),
             )
         except FormatError as exc:

@@ -112,7 +112,9 @@ def test_it_answers_a_malformed_cursor_on_the_thread_list_with_a_400(labelled, r
 
 def test_it_lists_the_accepted_export_formats_for_an_unknown_one(labelled, rita):
     body = bad(rita, "/api/v1/corpora/demo/export/?format=xml")
-    assert body["errors"]["format"] == ["No export format 'xml'. Accepted: jsonl, csv, convokit."]
+    assert body["errors"]["format"] == [
+        "No export format 'xml'. Accepted: jsonl, csv, convokit, brat."
+    ]
 
 
 def test_it_refuses_a_pseudonymise_that_is_not_a_boolean(labelled, rita):

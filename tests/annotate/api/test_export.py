@@ -73,6 +73,15 @@ def test_it_exports_convokit_as_a_zip(labelled, rita):
         assert f"demo/{name}" in names
 
 
+def test_it_exports_brat_as_a_zip(labelled, rita):
+    response, data = download(rita, "?format=brat")
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == 'attachment; filename="demo-brat.zip"'
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert "demo/annotation.conf" in names
+    assert {"demo/alice/thread-1.ann", "demo/alice/thread-1.txt"} <= set(names)
+
+
 def test_it_pseudonymises_commenter_names_on_request(labelled, rita):
     author = labelled["c1"].author
     response, data = download(rita, "?format=jsonl&pseudonymise=1")

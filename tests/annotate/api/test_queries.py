@@ -153,3 +153,20 @@ def test_it_reads_a_corpus_with_its_schema_and_formats_in_a_fixed_number_of_quer
     with django_assert_max_num_queries(3 + THROTTLE):
         response = client.get("/api/v1/corpora/demo/")
     assert response.json()["import_formats"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_exports_brat_in_a_fixed_number_of_queries(
+    corpus, rita, size, django_assert_max_num_queries
+):
+    build(corpus, size)
+    client = client_for(rita)
+
+    # Two throttles (the API's and the export's scope), the corpus and the grant, then the
+    # export: the schema, per 200 threads the articles, comments, claims and reply labels,
+    # and the query that finds no more articles.
+    with django_assert_max_num_queries(2 * THROTTLE + 9):
+        response = client.get("/api/v1/corpora/demo/export/?format=brat")
+        data = b"".join(response.streaming_content)
+
+    assert response.status_code == 200 and data.startswith(b"PK")

@@ -46,7 +46,7 @@ def test_it_documents_the_export_formats(rita):
     schema = client_for(rita).get("/api/schema/").json()
     params = schema["paths"]["/api/v1/corpora/{slug}/export/"]["get"]["parameters"]
     (fmt,) = [p for p in params if p["name"] == "format"]
-    assert sorted(fmt["schema"]["enum"]) == ["convokit", "csv", "jsonl"]
+    assert sorted(fmt["schema"]["enum"]) == ["brat", "convokit", "csv", "jsonl"]
 
 
 def test_it_documents_the_formats_of_a_corpus_page(rita):

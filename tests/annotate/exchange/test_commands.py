@@ -114,6 +114,22 @@ def test_it_applies_the_orphans_option(tmp_path):
     assert Comment.objects.count() == 1
 
 
+def test_it_adds_new_label_values_and_says_so_unless_strict_schema(tmp_path):
+    path = tmp_path / "labelled.jsonl"
+    record = json.loads(jsonl_thread("t1"))
+    record["annotations"] = {
+        "claims": [],
+        "reply_labels": [{"annotator": "ann", "comment_id": "c1", "label": "agree"}],
+    }
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+
+    with pytest.raises(CommandError, match="unknown reply label 'agree'"):
+        run("import_threads", str(path), "--corpus", "demo", "--strict-schema")
+    output = run("import_threads", str(path), "--corpus", "demo")
+
+    assert "Added to the label schema: reply label: agree." in output
+
+
 @pytest.fixture
 def small_corpus():
     corpus = CorpusFactory(slug="small")
@@ -160,6 +176,11 @@ def test_it_exports_convokit_to_a_folder(small_corpus, tmp_path):
 def test_it_refuses_convokit_to_stdout(small_corpus):
     with pytest.raises(CommandError, match="convokit export is a folder"):
         run("export_corpus", "small", "--format", "convokit", "-o", "-")
+
+
+def test_it_refuses_brat_to_stdout(small_corpus):
+    with pytest.raises(CommandError, match="brat export is a zip"):
+        run("export_corpus", "small", "--format", "brat", "-o", "-")
 
 
 def test_it_lists_the_known_corpora_for_an_unknown_one(small_corpus):

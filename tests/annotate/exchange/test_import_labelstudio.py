@@ -91,14 +91,24 @@ def test_it_imports_nothing_when_a_later_file_has_a_bad_region(tmp_path):
     assert not Article.objects.exists() and not Claim.objects.exists()
 
 
-def test_it_refuses_a_claim_type_the_schema_lacks_naming_the_claim(tmp_path):
+def test_strict_schema_refuses_a_claim_type_the_schema_lacks_naming_the_claim(tmp_path):
     tasks = json.loads(EMOJI.read_text(encoding="utf-8"))
     tasks[0]["annotations"][1]["result"][0]["value"]["labels"] = ["premise"]
     path = tmp_path / "export.json"
     path.write_text(json.dumps(tasks), encoding="utf-8")
     with pytest.raises(FormatError, match=r"claim '201/12/n1': unknown claim type 'premise'"):
-        imported(path)
+        imported(path, options=ReadOptions(strict_schema=True))
     assert not Claim.objects.exists()
+
+
+def test_a_claim_type_the_schema_lacks_is_added_to_it(tmp_path):
+    tasks = json.loads(EMOJI.read_text(encoding="utf-8"))
+    tasks[0]["annotations"][1]["result"][0]["value"]["labels"] = ["premise"]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    summary = imported(path)
+    assert ("claim_type", "premise") in summary.labels_added
+    assert Claim.objects.filter(claim_type__name="premise").count() == 1
 
 
 def test_the_command_takes_the_annotator_and_gold_options():

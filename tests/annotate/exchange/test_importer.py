@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from annotate.exchange import importer, reading, threads_import
 from annotate.models import Claim, ReplyLabel
-from threads.formats.records import CommentRecord, FormatError, ThreadRecord
+from threads.formats.records import CommentRecord, FormatError, ReadOptions, ThreadRecord
 from threads.models import Article, Comment, Corpus
 from threads.services import paragraphs
 
@@ -405,13 +405,13 @@ def test_it_refuses_a_target_claim_outside_the_reply_chain(tmp_path):
         threads_import(corpus_slug="c", paths=[path])
 
 
-def test_it_refuses_an_unknown_label_naming_thread_claim_and_value(tmp_path):
+def test_strict_schema_refuses_an_unknown_label_naming_thread_claim_and_value(tmp_path):
     record = thread("t1")
     record["annotations"] = annotated(claims=[claim(7, stance="agree")])
     path = write_jsonl(tmp_path / "a.jsonl", record)
 
     with pytest.raises(FormatError) as error:
-        threads_import(corpus_slug="c", paths=[path])
+        threads_import(corpus_slug="c", paths=[path], options=ReadOptions(strict_schema=True))
 
     message = str(error.value)
     assert "thread 't1'" in message and "claim 7" in message and "'agree'" in message
@@ -419,7 +419,7 @@ def test_it_refuses_an_unknown_label_naming_thread_claim_and_value(tmp_path):
     assert not Article.objects.exists()
 
 
-def test_it_refuses_an_unknown_reply_label(tmp_path):
+def test_strict_schema_refuses_an_unknown_reply_label(tmp_path):
     record = thread("t1")
     record["annotations"] = annotated(
         reply_labels=[{"annotator": "alice", "comment_id": "c1", "label": "agree"}]
@@ -427,7 +427,7 @@ def test_it_refuses_an_unknown_reply_label(tmp_path):
     path = write_jsonl(tmp_path / "a.jsonl", record)
 
     with pytest.raises(FormatError, match="unknown reply label 'agree'"):
-        threads_import(corpus_slug="c", paths=[path])
+        threads_import(corpus_slug="c", paths=[path], options=ReadOptions(strict_schema=True))
 
 
 def test_it_creates_missing_annotators_with_unusable_passwords(tmp_path):

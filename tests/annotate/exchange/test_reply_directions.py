@@ -13,7 +13,7 @@ from annotate.models import ReplyLabel
 from annotate.selectors.schema import reply_directions_get
 from annotate.services.corpora import reply_directions_set
 from tests.factories import ArticleFactory, CommentFactory, ReplyLabelFactory, label
-from threads.formats.records import FormatError
+from threads.formats.records import FormatError, ReadOptions
 from threads.models import Corpus
 
 pytestmark = pytest.mark.django_db
@@ -112,8 +112,13 @@ def test_it_turns_on_nothing_when_the_import_fails(corpus, tmp_path):
         {"annotator": "alice", "comment_id": "c1", "label": "deny", "toward": "root"},
         {"annotator": "alice", "comment_id": "c1", "label": "nonsense", "toward": "parent"},
     ]
+    # A reply label the schema lacks fails the import when the schema is strict.
     with pytest.raises(FormatError, match="unknown reply label 'nonsense'"):
-        threads_import(corpus_slug=corpus.slug, paths=[write_jsonl(tmp_path / "a.jsonl", labels)])
+        threads_import(
+            corpus_slug=corpus.slug,
+            paths=[write_jsonl(tmp_path / "a.jsonl", labels)],
+            options=ReadOptions(strict_schema=True),
+        )
 
     assert reply_directions_get(corpus=Corpus.objects.get(pk=corpus.pk)) == ("parent",)
     assert not ReplyLabel.objects.exists()
