@@ -31,6 +31,7 @@ from annotate.services.claim_checks import (
 )
 from annotate.services.corpora import label_value_check
 from annotate.services.history import history_record
+from annotate.services.relations import relations_remove_with, relations_restore
 from threads.models import Article, Comment
 
 UNDO_SECONDS = 120
@@ -54,6 +55,7 @@ def _claim_snapshot(claim: Claim) -> dict[str, Any]:
         "stance_target_id": claim.stance_target_id,
         "target_claim_id": claim.target_claim_id,
         "note": claim.note,
+        "attributes": claim.attributes,
         "is_gold": claim.is_gold,
         "created_at": claim.created_at.isoformat(),
         "updated_at": claim.updated_at.isoformat(),
@@ -300,7 +302,9 @@ def claim_update(
 
 @transaction.atomic
 def claim_delete(*, claim: Claim, actor: AbstractBaseUser) -> None:
-    """Delete a claim, keeping what it was in the history. A claim other claims target stays."""
+    """Delete a claim, keeping what it was in the history. A claim other claims target stays;
+    its relations (both ways) go with it, each recorded, and listed in the claim's deletion
+    event so that :func:`claim_restore` brings them back."""
     current = _claim_for_write(claim=claim, actor=actor)
     attackers = Claim.objects.filter(target_claim_id=current.pk).count()
     if attackers:
@@ -310,6 +314,7 @@ def claim_delete(*, claim: Claim, actor: AbstractBaseUser) -> None:
             f"{'it' if attackers == 1 else 'them'} first."
         )
     before = _claim_snapshot(current)
+    before["relations"] = relations_remove_with(actor=actor, claim=current)
     pk, article_id = current.pk, current.article_id
     current.delete()
     history_record(
@@ -332,7 +337,8 @@ def claim_restore(*, actor: AbstractBaseUser, article: Article, claim_id: int) -
     The claim comes back as it was, with the same id, from what the history kept of it, and the
     restore is recorded (a create). Refused with a message, changing nothing, when there is no
     such recent deletion, when the claim is back already, or when what it stood on has changed
-    since (its text, a label value, the claim it targeted).
+    since (its text, a label value, the claim it targeted). The relations removed with it come
+    back too, but for one whose other claim has been deleted since.
     """
     since = timezone.now() - timedelta(seconds=UNDO_SECONDS)
     event = (
@@ -398,6 +404,7 @@ def claim_restore(*, actor: AbstractBaseUser, article: Article, claim_id: int) -
         stance_target=values.get(before["stance_target_id"]),
         target_claim=target_claim,
         note=before["note"],
+        attributes=before.get("attributes", {}),
         created_at=datetime.fromisoformat(before["created_at"]),
         updated_at=timezone.now(),
     )
@@ -411,5 +418,6 @@ def claim_restore(*, actor: AbstractBaseUser, article: Article, claim_id: int) -
         before=None,
         after=_claim_snapshot(claim),
     )
+    relations_restore(actor=actor, claim=claim, removed=before.get("relations", []))
     agreement_forget(article_id=article.pk)
     return claim
