@@ -31,7 +31,12 @@ from annotate.services.claim_checks import (
 )
 from annotate.services.corpora import label_value_check
 from annotate.services.history import history_record
-from annotate.services.relations import relations_remove_with, relations_restore
+from annotate.services.relations import (
+    RelationChoice,
+    relation_add,
+    relations_remove_with,
+    relations_restore,
+)
 from threads.models import Article, Comment
 
 UNDO_SECONDS = 120
@@ -85,12 +90,14 @@ def claim_create(
     note: str = "",
     client_token: uuid.UUID | None = None,
     assignment: Assignment | None = None,
+    relation: RelationChoice | None = None,
 ) -> Claim:
     """Create a claim on ``[start, end)`` (code points) of the article body or ``comment``.
 
     A second call with the same ``client_token`` (a double-submitted form) returns the claim the
     first one made instead of creating another. ``assignment`` is the annotator's assignment to
-    the article if the caller has read it (see ``assignment_touch``).
+    the article if the caller has read it (see ``assignment_touch``). ``relation``, chosen in the
+    same form, relates the new claim to another (``relations.relation_create``), all or nothing.
     """
     try:
         return _claim_create(
@@ -107,6 +114,7 @@ def claim_create(
             note=note,
             client_token=client_token,
             assignment=assignment,
+            relation=relation,
         )
     except IntegrityError:
         # Two identical submissions raced past the token lookup: the unique constraint let one
@@ -135,6 +143,7 @@ def _claim_create(
     note: str,
     client_token: uuid.UUID | None,
     assignment: Assignment | None,
+    relation: RelationChoice | None,
 ) -> Claim:
     # No look-up of client_token first: a repeated token is rare and the unique constraint
     # catches it (claim_create then returns the first claim), which spares every save a query.
@@ -195,6 +204,10 @@ def _claim_create(
     ):
         assignment = None  # not this annotator's assignment to this article: ask the database
     assignment_touch(annotator=annotator, article_id=article.pk, assignment=assignment)
+    if relation is not None:
+        relation_add(
+            actor=annotator, from_claim=claim, to_claim_id=relation.to_claim_id, type=relation.type
+        )
     return claim
 
 
@@ -234,11 +247,13 @@ def claim_update(
     stance_target: LabelValue | None = _UNSET,
     target_claim: Claim | None = _UNSET,
     note: str = _UNSET,
+    relation: RelationChoice | None = None,
 ) -> Claim:
     """Change a claim's span, labels or note; arguments left out keep their value.
 
     Giving ``stance_target`` or ``target_claim`` replaces the target (the other one is cleared).
     A retired label value the claim already carries may stay; a new value must be current.
+    ``relation`` adds a relation to another claim, in the same transaction.
     """
     current = _claim_for_write(claim=claim, actor=actor)
     before = _claim_snapshot(current)
@@ -297,6 +312,10 @@ def claim_update(
     if not current.is_gold:
         agreement_forget(article_id=article.pk)
     assignment_touch(annotator=current.annotator, article_id=article.pk)
+    if relation is not None:
+        relation_add(
+            actor=actor, from_claim=current, to_claim_id=relation.to_claim_id, type=relation.type
+        )
     return current
 
 

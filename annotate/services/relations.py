@@ -12,7 +12,7 @@ and the claim's own deletion event lists them, so undoing the deletion
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,12 +29,20 @@ from annotate.models import (
     LabelValue,
     Relation,
 )
+from annotate.selectors.relations import relation_phrase
 from annotate.services.assignments import assignment_touch
 from annotate.services.claim_checks import comment_parent_of, labels_writable_check
 from annotate.services.corpora import label_value_check
 from annotate.services.history import history_record
 
 OBJECT_TYPE = "relation"
+
+
+class RelationChoice(NamedTuple):
+    """A relation chosen in a claim's form: to which claim, and of which type."""
+
+    to_claim_id: int
+    type: LabelValue | None
 
 
 def relation_snapshot(relation: Relation) -> dict[str, Any]:
@@ -117,11 +125,8 @@ def relation_insert(
     type: LabelValue,
     source_id: int | None = None,
 ) -> Relation:
-    """Insert a checked relation and record it; a repeated one is a clear refusal."""
-    if Relation.objects.filter(from_claim=from_claim, to_claim=to_claim, type=type).exists():
-        raise ValidationError(
-            {"relation": f"Claim #{from_claim.pk} already {type.name}s #{to_claim.pk}."}
-        )
+    """Insert a checked relation and record it; a repeated one (the unique constraint says so)
+    is a clear refusal."""
     relation = Relation(
         from_claim=from_claim,
         to_claim=to_claim,
@@ -133,11 +138,12 @@ def relation_insert(
         created_at=timezone.now(),
     )
     try:
-        with transaction.atomic():  # a savepoint: the same relation made at once in two tabs
+        with transaction.atomic():  # a savepoint: the transaction goes on after a refusal
             relation.save()
     except IntegrityError:
+        phrase = relation_phrase(type.name)
         raise ValidationError(
-            {"relation": f"Claim #{from_claim.pk} already {type.name}s #{to_claim.pk}."}
+            {"relation": f"Claim #{from_claim.pk} already {phrase} #{to_claim.pk}."}
         ) from None
     relation_record(
         actor=actor,
@@ -179,12 +185,30 @@ def relation_create(
     labels_writable_check(
         annotator_id=annotator.pk, article_id=from_claim.article_id, assignment=assignment
     )
+    relation = _relate(actor=annotator, from_claim=from_claim, to_claim=to_claim, type=type)
+    assignment_touch(annotator=annotator, article_id=from_claim.article_id, assignment=assignment)
+    return relation
+
+
+def relation_add(
+    *, actor: AbstractBaseUser, from_claim: Claim, to_claim_id: int, type: LabelValue | None
+) -> Relation:
+    """For the claim services: a relation from the claim they have just written (its owner,
+    the thread's state and the lock are theirs to check), to ``to_claim_id``, in their
+    transaction."""
+    to_claim = claims_locked(to_claim_id).get(to_claim_id)
+    if to_claim is None:
+        raise _gone(to_claim_id)
+    return _relate(actor=actor, from_claim=from_claim, to_claim=to_claim, type=type)
+
+
+def _relate(
+    *, actor: AbstractBaseUser, from_claim: Claim, to_claim: Claim, type: LabelValue | None
+) -> Relation:
     relation_rule_check(from_claim=from_claim, to_claim=to_claim)
     relation_type_check(value=type, corpus_id=from_claim.article.corpus_id)
     assert type is not None  # relation_type_check refuses None
-    relation = relation_insert(actor=annotator, from_claim=from_claim, to_claim=to_claim, type=type)
-    assignment_touch(annotator=annotator, article_id=from_claim.article_id, assignment=assignment)
-    return relation
+    return relation_insert(actor=actor, from_claim=from_claim, to_claim=to_claim, type=type)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from annotate.selectors.review.disagreements import (
 )
 from annotate.selectors.review.home import HomeRow, ReviewHome, review_home, review_next
 from annotate.selectors.review.page import (
+    gold_relation_start,
     gold_target_choices,
     review_text_get,
     review_thread_get,
@@ -29,6 +30,7 @@ __all__ = [
     "TextReview",
     "claim_disagreement_count",
     "claim_disagreements",
+    "gold_relation_start",
     "gold_target_choices",
     "reply_disagrees",
     "review_home",

@@ -124,13 +124,23 @@ def review_text_get(*, article: Article, comment: Comment | None, schema: Schema
     )
 
 
-def gold_target_choices(*, article: Article, comment: Comment | None) -> list[Claim]:
+def gold_target_choices(
+    *, article: Article, comment: Comment | None, same_text: bool = False
+) -> list[Claim]:
     """The gold claims a gold claim in ``comment`` may target: those in its ancestor texts (the
-    article body and the comments up its reply chain), in display order. Two queries."""
+    article body and the comments up its reply chain), in display order; with ``same_text``,
+    those in ``comment`` too (what it may relate to; for the article body, its gold claims).
+    Two queries (one for the article body)."""
     if comment is None:
-        return []
+        if not same_text:
+            return []
+        return list(
+            Claim.objects.filter(article=article, is_gold=True, comment__isnull=True).order_by(
+                "start", "id"
+            )
+        )
     parents = dict(Comment.objects.filter(article=article).values_list("pk", "parent_id"))
-    ancestors: list[int] = []
+    ancestors: list[int] = [comment.pk] if same_text else []
     parent_id = parents.get(comment.pk)
     while parent_id is not None:
         ancestors.append(parent_id)
@@ -142,3 +152,13 @@ def gold_target_choices(*, article: Article, comment: Comment | None) -> list[Cl
     )
     claims.sort(key=lambda c: (c.comment.depth if c.comment else -1, c.start, c.pk))
     return claims
+
+
+def gold_relation_start(*, article: Article, relation_id: int) -> Claim | None:
+    """The gold claim a gold relation of ``article`` starts from, with its comment (the text to
+    show again once the relation is gone), or None: one query."""
+    return (
+        Claim.objects.filter(relations__pk=relation_id, article=article, is_gold=True)
+        .select_related("comment")
+        .first()
+    )

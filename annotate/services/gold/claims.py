@@ -31,8 +31,8 @@ from annotate.services.gold.common import (
     _who_when,
     version_of,
 )
-from annotate.services.gold.relations import gold_relations_bring
-from annotate.services.relations import relations_remove_with
+from annotate.services.gold.relations import gold_relation_draw, gold_relations_bring
+from annotate.services.relations import RelationChoice, relations_remove_with
 from threads.models import Article, Comment
 
 
@@ -297,8 +297,10 @@ def gold_claim_draw(
     stance_target: LabelValue | None = None,
     target_claim: Claim | None = None,
     note: str = "",
+    relation: RelationChoice | None = None,
 ) -> Claim:
-    """A gold claim the reviewer draws on ``[start, end)`` (code points) of a text: no source."""
+    """A gold claim the reviewer draws on ``[start, end)`` (code points) of a text: no source.
+    ``relation``, chosen in the same form, relates it to another gold claim."""
     _reviewer_check(reviewer, article)
     if comment is not None and comment.article_id != article.pk:
         raise ValidationError("That comment is not in this thread.")
@@ -345,7 +347,21 @@ def gold_claim_draw(
         after=_claim_snapshot(gold),
     )
     _review_touch(reviewer=reviewer, article_id=article.pk)
+    _relate(reviewer=reviewer, article=article, claim=gold, relation=relation)
     return gold
+
+
+def _relate(
+    *, reviewer: AbstractBaseUser, article: Article, claim: Claim, relation: RelationChoice | None
+) -> None:
+    if relation is not None:
+        gold_relation_draw(
+            reviewer=reviewer,
+            article=article,
+            from_claim_id=claim.pk,
+            to_claim_id=relation.to_claim_id,
+            type=relation.type,
+        )
 
 
 def _gold_for_write(*, claim_id: int, seen: str, verb: str) -> Claim:
@@ -387,10 +403,12 @@ def gold_claim_update(
     stance_target: LabelValue | None,
     target_claim: Claim | None,
     note: str,
+    relation: RelationChoice | None = None,
 ) -> Claim:
     """Change a gold claim's labels and note, as the page saw it (``seen``: its version).
 
     The reviewer who edits it becomes the one who settled it; where it came from stays.
+    ``relation`` adds a gold relation from it, in the same transaction.
     """
     current = _gold_for_write(claim_id=claim_id, seen=seen, verb="saved")
     article = current.article
@@ -430,6 +448,7 @@ def gold_claim_update(
         after=_claim_snapshot(current),
     )
     _review_touch(reviewer=reviewer, article_id=article.pk)
+    _relate(reviewer=reviewer, article=article, claim=current, relation=relation)
     return current
 
 
