@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from annotate.access import get_thread_for_reviewer
 from annotate.models import Claim, ReplyLabel, ThreadReview
+from annotate.selectors.relations import relations_from, thread_relations
 from annotate.selectors.review.rows import (
     ClaimRow,
     ReplyRow,
@@ -27,9 +28,9 @@ from threads.models import Article, Comment
 
 
 def review_thread_get(*, user: AbstractBaseUser, article_id: int) -> ReviewThread:
-    """The thread as a reviewer settles it: every annotator's claims and reply labels and the
-    gold ones, per text, in display order. Seven queries whatever its size, or 404 when ``user``
-    does not review its corpus."""
+    """The thread as a reviewer settles it: every annotator's claims, relations and reply labels
+    and the gold ones, per text, in display order. Eight queries whatever its size, or 404 when
+    ``user`` does not review its corpus."""
     article = get_thread_for_reviewer(user, article_id)  # type: ignore[arg-type]
     comments = list(Comment.objects.filter(article=article).order_by("position"))
     for comment in comments:
@@ -49,6 +50,7 @@ def review_thread_get(*, user: AbstractBaseUser, article_id: int) -> ReviewThrea
     for label in labels:
         labels_by[label.comment_id].append(label)
     review = ThreadReview.objects.filter(article=article).select_related("updated_by").first()
+    relations = thread_relations(article_id=article.pk, schema=schema)
     article_text = build_text(
         key=ARTICLE_KEY,
         comment=None,
@@ -84,6 +86,8 @@ def review_thread_get(*, user: AbstractBaseUser, article_id: int) -> ReviewThrea
         following = items[i + 1].comment if i + 1 < len(items) else None
         next_depth = following.depth if following is not None else 0
         item.closes = depth - next_depth + 1 if next_depth <= depth else 0
+    for text in (article_text, *items):
+        text.relations = relations
     return ReviewThread(
         article=article,
         schema=schema,
@@ -95,9 +99,9 @@ def review_thread_get(*, user: AbstractBaseUser, article_id: int) -> ReviewThrea
 
 
 def review_text_get(*, article: Article, comment: Comment | None, schema: Schema) -> TextReview:
-    """One text as the review page shows it, for the fragment a gold change returns: three
-    queries (its claims, its reply labels, the people), four when its claims target claims in
-    other texts."""
+    """One text as the review page shows it, for the fragment a gold change returns: four
+    queries (its claims, their relations, its reply labels, the people), five when its claims
+    target claims in other texts."""
     claims = claim_rows(
         Claim.objects.filter(article=article, comment=comment).order_by("start", "end", "id"),
         schema,
@@ -113,7 +117,7 @@ def review_text_get(*, article: Article, comment: Comment | None, schema: Schema
     annotators, users = thread_people(article.pk, claims, labels)
     name_rows(claims, labels, users)
     by_id = {c.pk: c for c in (*targets, *claims)}
-    return build_text(
+    text = build_text(
         key=ARTICLE_KEY if comment is None else str(comment.pk),
         comment=comment,
         text=article.body if comment is None else comment.text,
@@ -122,6 +126,8 @@ def review_text_get(*, article: Article, comment: Comment | None, schema: Schema
         annotators=annotators,
         by_id=by_id,
     )
+    text.relations = relations_from(claim_ids=[c.pk for c in claims], schema=schema)
+    return text
 
 
 def gold_target_choices(

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, When
 
 from annotate.models import Assignment, ReviewStatus, ThreadReview
+from annotate.selectors.relations import RelationsByClaim
 from annotate.selectors.review.disagreements import claim_disagreements, reply_disagrees
 from annotate.selectors.schema import Schema
 from annotate.selectors.workspace import Segment, text_segments
@@ -130,6 +131,9 @@ class TextReview:
     descendants: int = 0
     closes: int = 0
     dis: int = 0
+    # The relations of its claims (annotators' and gold), by the claim they start from; may be
+    # shared with the other texts of the page.
+    relations: RelationsByClaim = field(default_factory=dict)
 
     @property
     def segments(self) -> list[Segment]:

@@ -43,8 +43,8 @@ def _span(claim: Claim) -> tuple[Any, ...]:
 
 def gold_relations_bring(*, reviewer: AbstractBaseUser, source: Claim, gold: Claim) -> int:
     """Copy into gold the relations of ``source`` (an annotator's claim just accepted as
-    ``gold``) whose other end is in gold too; returns how many. Two queries when the claim has
-    no relation (its relations, none), four and an insert a relation when it has."""
+    ``gold``) whose other end is in gold too; returns how many. One query when the claim has no
+    relation, two when no other end is in gold, three and an insert a relation brought."""
     relations = list(
         Relation.objects.filter(Q(from_claim_id=source.pk) | Q(to_claim_id=source.pk))
         .filter(is_gold=False)
@@ -62,27 +62,31 @@ def gold_relations_bring(*, reviewer: AbstractBaseUser, source: Claim, gold: Cla
     gold_claims = Claim.objects.filter(in_texts, article_id=gold.article_id, is_gold=True)
     for claim in gold_claims.order_by("-id"):  # the first one made wins, as for targets
         in_gold[_span(claim)] = claim
+    pairs = []  # (the annotator's relation, the gold claims it joins, from and to)
+    for relation, other in zip(relations, others, strict=True):
+        gold_other = in_gold.get(_span(other))
+        if gold_other is not None and gold_other.pk != gold.pk:
+            ends = (gold, gold_other) if relation.from_claim_id == source.pk else (gold_other, gold)
+            pairs.append((relation, ends))
+    if not pairs:
+        return 0
     existing = defaultdict(set)
     for from_id, to_id, type_id in Relation.objects.filter(
         Q(from_claim_id=gold.pk) | Q(to_claim_id=gold.pk)
     ).values_list("from_claim_id", "to_claim_id", "type_id"):
         existing[(from_id, to_id)].add(type_id)
     brought = 0
-    for relation, other in zip(relations, others, strict=True):
-        gold_other = in_gold.get(_span(other))
-        if gold_other is None or gold_other.pk == gold.pk:
-            continue
-        ends = (gold, gold_other) if relation.from_claim_id == source.pk else (gold_other, gold)
-        if relation.type_id in existing[(ends[0].pk, ends[1].pk)]:
+    for relation, (from_claim, to_claim) in pairs:
+        if relation.type_id in existing[(from_claim.pk, to_claim.pk)]:
             continue
         relation_insert(
             actor=reviewer,
-            from_claim=ends[0],
-            to_claim=ends[1],
+            from_claim=from_claim,
+            to_claim=to_claim,
             type=relation.type,
             source_id=relation.annotator_id,
         )
-        existing[(ends[0].pk, ends[1].pk)].add(relation.type_id)
+        existing[(from_claim.pk, to_claim.pk)].add(relation.type_id)
         brought += 1
     return brought
 
