@@ -1,4 +1,4 @@
-"""Query-string filters of the claim and reply-label lists (django-filter).
+"""Query-string filters of the claim, reply-label and relation lists (django-filter).
 
 A value the filter cannot use is a 400 that says what would work: a label name
 no schema readable by the user has, a ``gold`` that is not a boolean, a date
@@ -21,7 +21,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
-from annotate.models import Claim, LabelKind, ReplyLabel
+from annotate.models import Claim, LabelKind, Relation, ReplyLabel
 from annotate.selectors.api import api_label_values
 from threads.models import Article
 
@@ -29,7 +29,7 @@ MAX_ID = 2**63 - 1
 
 # The claim and reply-label lists these filters narrow (querysets of value rows, see
 # annotate.selectors.api): a filter gives back the kind of queryset it was given.
-Rows = TypeVar("Rows", bound="QuerySet[Claim | ReplyLabel, Any]")
+Rows = TypeVar("Rows", bound="QuerySet[Claim | ReplyLabel | Relation, Any]")
 
 
 class IdField(forms.IntegerField):
@@ -134,7 +134,7 @@ class UpdatedSinceFilter(filters.IsoDateTimeFilter):
         )
 
 
-def _id_order_kept(qs: QuerySet[Claim | ReplyLabel, Any], field: str) -> F | Func:
+def _id_order_kept(qs: QuerySet[Claim | ReplyLabel | Relation, Any], field: str) -> F | Func:
     """``field`` as an expression SQLite will not read through an index, on SQLite only.
 
     SQLite has no statistics to weigh an index on ``field`` against the id order
@@ -212,3 +212,20 @@ class ReplyLabelFilter(filters.FilterSet):
     class Meta:
         model = ReplyLabel
         fields = ["corpus", "thread", "annotator", "label", "gold", "updated_since"]
+
+
+class RelationFilter(filters.FilterSet):
+    corpus = _corpus()
+    thread = _thread()
+    annotator = _annotator()
+    type = LabelNameFilter(
+        kind=LabelKind.RELATION,
+        param="type",
+        field_name="type",
+        help_text="A relation type name of the corpus's schema, e.g. support.",
+    )
+    gold = GoldFilter()
+
+    class Meta:
+        model = Relation
+        fields = ["corpus", "thread", "annotator", "type", "gold"]
