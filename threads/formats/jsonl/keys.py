@@ -19,12 +19,15 @@ CLAIM_KEYS = (
     "attributes",
 )
 REPLY_LABEL_KEYS = ("annotator", "comment_id", "label", "toward")
-# Read and written as DESIGN.md's export has them, but only empty (relations, attributes) and
-# toward the parent for now: the database holds neither relations, claim attributes nor reply
-# labels toward the root yet, so a file that has them is refused rather than cut short.
+# Read and written as DESIGN.md's export has them, but only toward the parent for now: the
+# database holds no reply labels toward the root yet, so a file that has them is refused rather
+# than cut short.
 SUPPORTED_TOWARD = ("parent",)
+# A claim's relation: {"type": "support", "claim": <id of a claim of the same line and section>}.
+RELATION_KEYS = ("type", "claim")
 # Gold labels say who settled them and where they came from (DESIGN.md "Export").
 PROVENANCE_KEYS = ("settled_by", "source")
 GOLD_CLAIM_KEYS = (*CLAIM_KEYS, *PROVENANCE_KEYS)
 GOLD_REPLY_LABEL_KEYS = (*REPLY_LABEL_KEYS, *PROVENANCE_KEYS)
+GOLD_RELATION_KEYS = (*RELATION_KEYS, *PROVENANCE_KEYS)
 _REQUIRED_CLAIM_KEYS = CLAIM_KEYS[:9]
