@@ -94,7 +94,7 @@ BEGIN
   IF (SELECT count(*) FROM (SELECT 1 FROM new_rows LIMIT 100) AS few) < 100 THEN
     bad := EXISTS (SELECT 1 FROM new_rows AS nr WHERE NOT ((SELECT f.article_id = nr.article_id AND f.is_gold = nr.is_gold AND (nr.is_gold OR f.annotator_id = nr.annotator_id) FROM annotate_claim f WHERE f.id = nr.from_claim_id) IS TRUE AND (SELECT t.article_id = nr.article_id AND t.is_gold = nr.is_gold AND (nr.is_gold OR t.annotator_id = nr.annotator_id) FROM annotate_claim t WHERE t.id = nr.to_claim_id) IS TRUE));
   ELSE
-    EXECUTE $check$SELECT EXISTS (SELECT 1 FROM new_rows AS nr WHERE NOT ((SELECT f.article_id = nr.article_id AND f.is_gold = nr.is_gold AND (nr.is_gold OR f.annotator_id = nr.annotator_id) FROM annotate_claim f WHERE f.id = nr.from_claim_id) IS TRUE AND (SELECT t.article_id = nr.article_id AND t.is_gold = nr.is_gold AND (nr.is_gold OR t.annotator_id = nr.annotator_id) FROM annotate_claim t WHERE t.id = nr.to_claim_id) IS TRUE)))$check$ INTO bad;
+    EXECUTE $check$SELECT EXISTS (SELECT 1 FROM new_rows AS nr WHERE NOT ((SELECT f.article_id = nr.article_id AND f.is_gold = nr.is_gold AND (nr.is_gold OR f.annotator_id = nr.annotator_id) FROM annotate_claim f WHERE f.id = nr.from_claim_id) IS TRUE AND (SELECT t.article_id = nr.article_id AND t.is_gold = nr.is_gold AND (nr.is_gold OR t.annotator_id = nr.annotator_id) FROM annotate_claim t WHERE t.id = nr.to_claim_id) IS TRUE))$check$ INTO bad;
   END IF;
   IF bad THEN
     RAISE EXCEPTION 'a relation joins two claims of its thread, both its annotator''s or both gold' USING ERRCODE = 'integrity_constraint_violation';

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from annotate.models import Claim, Relation
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -309,3 +310,42 @@ def test_it_refuses_changing_claim_attributes_to_a_number(article):
     claim.attributes = {"Confidence": 0.5}
     with pytest.raises(IntegrityError), transaction.atomic():
         claim.save()
+
+
+def _bulk_relations(article, n, *, stranger=False):
+    """``n`` relations in one INSERT (PostgreSQL checks 100 rows or more with a fresh plan),
+    the last one to another annotator's claim with ``stranger``."""
+    annotator = UserFactory()
+    up = ClaimFactory(article=article, annotator=annotator)
+    froms = Claim.objects.bulk_create(
+        [
+            Claim(
+                annotator=annotator,
+                article=article,
+                start=up.start,
+                end=up.end,
+                quote=up.quote,
+                claim_type=up.claim_type,
+                stance=up.stance,
+                stance_target=up.stance_target,
+            )
+            for _ in range(n)
+        ]
+    )
+    to_claims = [up] * n
+    if stranger:
+        to_claims[-1] = ClaimFactory(article=article)
+    support = _label_of(article.corpus, "relation", "support")
+    return Relation.objects.bulk_create(
+        Relation(from_claim=f, to_claim=t, type=support, article=article, annotator=annotator)
+        for f, t in zip(froms, to_claims, strict=True)
+    )
+
+
+def test_it_accepts_a_bulk_insert_of_relations(article):
+    assert len(_bulk_relations(article, 120)) == 120
+
+
+def test_it_refuses_a_bulk_insert_with_one_wrong_relation(article):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _bulk_relations(article, 120, stranger=True)
