@@ -21,6 +21,7 @@ from annotate.models import (
     AnnotationEvent,
     Assignment,
     Claim,
+    Relation,
     ReplyLabel,
 )
 from annotate.selectors.assignments import COMMENT_FIELDS, assignment_progress
@@ -418,15 +419,40 @@ def own_claim_get(*, annotator: AbstractBaseUser, article: Article, claim_id: in
     )
 
 
-def own_claim_was_deleted(*, annotator: AbstractBaseUser, article: Article, claim_id: int) -> bool:
-    """Whether ``annotator`` deleted this claim of theirs (the history says so)."""
+def _deleted_by(annotator: AbstractBaseUser, article: Article, object_type: str, pk: int) -> bool:
     return AnnotationEvent.objects.filter(
-        object_type="claim",
-        object_id=claim_id,
+        object_type=object_type,
+        object_id=pk,
         action="delete",
         actor_id=annotator.pk,
         article_id=article.pk,
     ).exists()
+
+
+def own_claim_was_deleted(*, annotator: AbstractBaseUser, article: Article, claim_id: int) -> bool:
+    """Whether ``annotator`` deleted this claim of theirs (the history says so)."""
+    return _deleted_by(annotator, article, "claim", claim_id)
+
+
+def own_relation_was_removed(
+    *, annotator: AbstractBaseUser, article: Article, relation_id: int
+) -> bool:
+    """Whether ``annotator`` removed this relation of theirs (the history says so)."""
+    return _deleted_by(annotator, article, "relation", relation_id)
+
+
+def own_relation_get(
+    *, annotator: AbstractBaseUser, article: Article, relation_id: int
+) -> Relation | None:
+    """One of ``annotator``'s own relations on ``article`` (never gold), with the claim it
+    starts from and that claim's comment (the text that lists it)."""
+    return (
+        Relation.objects.filter(
+            pk=relation_id, article=article, annotator_id=annotator.pk, is_gold=False
+        )
+        .select_related("from_claim__comment")
+        .first()
+    )
 
 
 def own_reply_label_get(*, annotator: AbstractBaseUser, comment: Comment) -> ReplyLabel | None:

@@ -29,6 +29,8 @@ from annotate.selectors.workspace import (
     claim_target_choices,
     own_claim_get,
     own_claim_was_deleted,
+    own_relation_get,
+    own_relation_was_removed,
     workspace_text,
 )
 from annotate.services import claims, relations
@@ -414,17 +416,23 @@ def claim_restore(request: AnnotatorRequest, article_id: int, claim_id: int) -> 
 @require_POST
 def relation_delete(request: AnnotatorRequest, article_id: int, relation_id: int) -> HttpResponse:
     """Remove one of the user's relations (the form of either of its claims offers it): the text
-    of the claim it started from is swapped in without it."""
+    of the claim it started from is swapped in without it. Anyone else's relation is a 404."""
     assignment = assignment_for(request, article_id)
     article = assignment.article
+    relation = own_relation_get(annotator=request.user, article=article, relation_id=relation_id)
+    if relation is None:
+        if own_relation_was_removed(
+            annotator=request.user, article=article, relation_id=relation_id
+        ):
+            return _gone_response(
+                request, article, "This relation was removed already; nothing was changed."
+            )
+        raise Http404("No such relation among yours.")
     try:
-        relation = relations.relation_delete(annotator=request.user, relation_id=relation_id)
+        relations.relation_delete(annotator=request.user, relation_id=relation.pk)
     except ValidationError as error:
         return _gone_response(request, article, " ".join(messages_of(error)))
-    from_claim = own_claim_get(
-        annotator=request.user, article=article, claim_id=relation.from_claim_id
-    )
-    comment = from_claim.comment if from_claim is not None else None
+    comment = relation.from_claim.comment
     if comment is not None:
         comment.article = article
     schema = schema_get(corpus_id=article.corpus_id)

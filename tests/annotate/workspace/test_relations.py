@@ -198,8 +198,17 @@ def test_it_refuses_to_remove_someone_elses_relation(client, bob, claims):
     relation = RelationFactory(from_claim=claims["c3"], to_claim=claims["c1"])
     client.force_login(bob)
     url = reverse("annotate:relation-delete", args=[relation.article_id, relation.pk])
-    assert client.post(url, **HX).status_code == 403
+    assert client.post(url, **HX).status_code == 404
     assert Relation.objects.exists()
+
+
+def test_it_says_when_a_relation_was_removed_already(as_alice, claims):
+    relation = RelationFactory(from_claim=claims["c3"], to_claim=claims["c1"])
+    url = reverse("annotate:relation-delete", args=[relation.article_id, relation.pk])
+    as_alice.post(url, **HX)
+    response = as_alice.post(url, **HX)
+    assert response.status_code == 409
+    assert "removed already" in response.content.decode()
 
 
 def test_it_shows_the_edit_page_with_its_relations_without_htmx(as_alice, claims):
