@@ -10,7 +10,7 @@ EXTRAS ?= dev
 # Two test processes: this is a 2-core machine, and the suite's tests are independent.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install run test test-fast lint format serve demo bench clean
+.PHONY: install run test test-fast lint format serve release web backup restore demo bench clean
 
 # constraints.txt pins every package, direct or not, to the versions CI ran with.
 $(STAMP): pyproject.toml constraints.txt
@@ -50,19 +50,38 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# What the container runs: collected static files, migrations, gunicorn.
+# One web process on its own: migrations, then collected static files and gunicorn.
 # Needs SECRET_KEY and DATABASE_URL (and ALLOWED_HOSTS) in the environment.
+serve: release web
+
+# What a release runs once, before any web process or worker starts (the compose file's
+# `migrate` service): migrations and the cache table. Never from N web containers at once.
+release: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+
+# What each web container runs: collected static files, then gunicorn.
 # Threaded workers (gthread) let a worker serve another request while one waits on the
 # database: with 8 annotators saving at once on PostgreSQL, 2 x 4 threads served about twice
 # the saves/s of 2 sync workers (bench/annotate_save.py), as many as 3 x 3 and more than 4 x 2
 # or 2 x 8 (which cost more CPU a save). GUNICORN_THREADS=1 for sync-like.
-serve: $(STAMP)
+# No gunicorn access log: the app writes one line a request with its id and timing
+# (config/logs.py); GUNICORN_ARGS='--access-logfile -' brings gunicorn's back.
+web: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
 	$(BIN)/gunicorn config.wsgi:application --bind $(HOST):$(PORT) \
 		--workers $${WEB_CONCURRENCY:-2} --worker-class gthread --threads $${GUNICORN_THREADS:-4} \
-		--access-logfile - $(GUNICORN_ARGS)
+		$(GUNICORN_ARGS)
+
+# A backup of the app's database ($$DATABASE_URL, else the development SQLite file) to
+# var/backups/ or BACKUP=FILE, and a restore from BACKUP=FILE (stop the web and the workers
+# first): pg_dump/pg_restore on PostgreSQL, SQLite's backup API (scripts/database_backup.py).
+backup: $(STAMP)
+	$(BIN)/python scripts/database_backup.py backup $(if $(BACKUP),--output $(BACKUP))
+
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "Which backup? make restore BACKUP=var/backups/FILE" >&2; exit 2; }
+	$(BIN)/python scripts/database_backup.py restore $(BACKUP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_export.py

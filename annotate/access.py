@@ -106,9 +106,10 @@ def articles_visible_to(user: AnyUser) -> QuerySet[Article]:
 
 
 def get_thread_for_annotator(user: AnyUser, article_id: int) -> Assignment:
-    """The assignment of ``user`` to the article, with article and corpus loaded, or 404."""
+    """The assignment of ``user`` to the article, with article and corpus (and the directions
+    its reply labels take) loaded, or 404."""
     assignment = (
-        Assignment.objects.select_related("article", "article__corpus")
+        Assignment.objects.select_related("article", "article__corpus__reply_scope")
         .filter(annotator_id=getattr(user, "pk", None), article_id=article_id)
         .first()
     )
@@ -132,8 +133,11 @@ def api_corpora_for(user: AnyUser) -> QuerySet[Corpus]:
     return Corpus.objects.filter(Q(pk__in=granted) | Q(pk__in=assigned))
 
 
-def api_labels_visible_q(user: AnyUser) -> Q:
-    """The claims or reply labels ``user`` may read, as a filter on either model.
+def api_labels_visible_q(user: AnyUser, *, corpus: str = "corpus_id") -> Q:
+    """The claims, reply labels or relations ``user`` may read, as a filter on any of them.
+
+    ``corpus`` is the field that holds a row's corpus: claims and reply labels carry it,
+    relations read it through their thread (``"article__corpus_id"``).
 
     Admins read every label; reviewers and researchers every label (annotators'
     and gold) of the corpora they are granted; annotators only their own labels
@@ -143,7 +147,8 @@ def api_labels_visible_q(user: AnyUser) -> Q:
     subquery: with the corpora as literal ids, and no OR for a user who
     annotates nothing (one ``exists`` query), it estimates a page well and
     reads it serially in id order (with subqueries it planned parallel
-    workers: 25 ms, not 1).
+    workers: 25 ms, not 1). The corpus is the label's own column (annotate
+    migration 0005), so no join to the articles (but for relations).
     """
     if is_admin(user):
         return Q()
@@ -153,15 +158,15 @@ def api_labels_visible_q(user: AnyUser) -> Q:
         user=user, role__in=(GrantRole.REVIEWER, GrantRole.RESEARCHER)
     ).values_list("corpus_id", flat=True)
     if connection.vendor == "sqlite":
-        # SQLite has no statistics: it would read the corpus's claims through
-        # the article index and sort them all (a million: half a second) to
-        # return a page. ``+article_id`` keeps it reading in id order.
-        articles = Article.objects.filter(corpus_id__in=grants).order_by().values("id")
-        article_id = Func(F("article_id"), template="+%(expressions)s", output_field=IntegerField())
-        visible = Q(In(article_id, articles))
+        # SQLite has no statistics: it would read the granted corpora's claims
+        # through the (corpus, id) index and sort them all (a million: half a
+        # second) to return a page. ``+corpus_id`` keeps it reading in id order,
+        # or through that index for the one corpus a ``corpus=`` filter names.
+        corpus_id = Func(F(corpus), template="+%(expressions)s", output_field=IntegerField())
+        visible = Q(In(corpus_id, grants))
     else:
         granted = list(grants.distinct())
-        visible = Q(article__corpus_id__in=granted) if granted else Q(pk__in=[])
+        visible = Q(**{f"{corpus}__in": granted}) if granted else Q(pk__in=[])
     assigned = Assignment.objects.filter(annotator=user)
     if assigned.exists():
         visible |= Q(annotator=user, article_id__in=assigned.values("article_id"))
@@ -172,7 +177,8 @@ def get_corpus_for_reader(user: AnyUser, slug: str) -> Corpus:
     """A corpus whose every label ``user`` may read (its reviewers and researchers, admins);
     404 for anyone else, as for one that does not exist."""
     corpora = Corpus.objects.all() if is_admin(user) else corpora_for(user)
-    corpus = corpora.filter(slug=slug).first()
+    # With the directions its reply labels take: its agreement figures read them.
+    corpus = corpora.filter(slug=slug).select_related("reply_scope").first()
     if corpus is None:
         raise Http404("No corpus with this slug among those you can read.")
     return corpus
@@ -190,11 +196,12 @@ def reviews_corpus(user: AnyUser, corpus_id: int) -> bool:
 
 
 def get_thread_for_reviewer(user: AnyUser, article_id: int) -> Article:
-    """The article with its corpus loaded, if ``user`` reviews its corpus (admins: any), or 404.
+    """The article with its corpus (and the directions its reply labels take) loaded, if ``user``
+    reviews its corpus (admins: any), or 404.
 
     One query. Annotators, researchers and outsiders get the same 404 as a missing thread.
     """
-    articles = Article.objects.select_related("corpus").filter(pk=article_id)
+    articles = Article.objects.select_related("corpus__reply_scope").filter(pk=article_id)
     if not is_admin(user):
         articles = articles.filter(corpus__in=corpora_for(user, roles=(GrantRole.REVIEWER,)))
     article = articles.first()

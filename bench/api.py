@@ -170,6 +170,7 @@ def build(claims: int, comments: int) -> None:
                         Claim(
                             annotator=annotators[(k + j) % ANNOTATORS],
                             article_id=comment.article_id,
+                            corpus_id=corpus.pk,
                             comment=comment,
                             start=start,
                             end=start + 10,
@@ -189,6 +190,7 @@ def build(claims: int, comments: int) -> None:
                     ReplyLabel(
                         annotator=annotators[k % ANNOTATORS],
                         article_id=comment.article_id,
+                        corpus_id=corpus.pk,
                         comment=comment,
                         label=reply[k % 4],
                     )

@@ -132,6 +132,7 @@ def build(args: argparse.Namespace):  # noqa: ANN201
                     Claim(
                         annotator=user,
                         article_id=comment.article_id,
+                        corpus_id=corpus.pk,
                         comment=comment,
                         start=0,
                         end=9,
@@ -148,6 +149,7 @@ def build(args: argparse.Namespace):  # noqa: ANN201
                     ReplyLabel(
                         annotator=user,
                         article_id=comment.article_id,
+                        corpus_id=corpus.pk,
                         comment=comment,
                         label=rng.choice(replies),
                         created_at=when,

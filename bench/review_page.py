@@ -99,6 +99,7 @@ def build(*, corpus, title: str, comments: int, claims: int, annotators: list) -
                 Claim(
                     annotator=who,
                     article=article,
+                    corpus_id=article.corpus_id,
                     comment=comment,
                     start=start,
                     end=end,
@@ -113,6 +114,7 @@ def build(*, corpus, title: str, comments: int, claims: int, annotators: list) -
                 ReplyLabel(
                     annotator=who,
                     article=article,
+                    corpus_id=article.corpus_id,
                     comment=comment,
                     label=replies[a if i % 5 == 0 else 1],
                 )

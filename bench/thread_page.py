@@ -11,7 +11,11 @@ Client (the whole middleware stack and template rendering, no network):
 - saving a claim (the htmx POST and the fragment it returns), one client, median and p95;
 - and the number of queries each takes.
 
-Run:  .venv/bin/python bench/thread_page.py [--pages 30] [--saves 300]
+With ``--both-directions`` the corpus labels replies toward the parent and toward the article,
+so every comment shows two reply-label bars, and every fourth comment carries the annotator's
+label in each direction.
+
+Run:  .venv/bin/python bench/thread_page.py [--pages 30] [--saves 300] [--both-directions]
       (--relations: every claim gets an answer in the reply under it that attacks it)
       DATABASE_URL=postgres://postgres@127.0.0.1:5432/threadlab_bench \
           .venv/bin/python bench/thread_page.py
@@ -55,6 +59,11 @@ def main() -> None:
     parser.add_argument(
         "--relations", action="store_true", help="each claim answered by one attacking it"
     )
+    parser.add_argument(
+        "--both-directions",
+        action="store_true",
+        help="the corpus labels replies toward the parent and toward the article",
+    )
     args = parser.parse_args()
 
     django.setup()
@@ -88,8 +97,8 @@ def run(args: argparse.Namespace, connection, CaptureQueriesContext) -> None:  #
     from django.test import Client
     from django.urls import reverse
 
-    from annotate.models import Assignment, Claim, LabelKind, LabelValue
-    from annotate.services.corpora import corpus_create
+    from annotate.models import Assignment, Claim, LabelKind, LabelValue, ReplyLabel
+    from annotate.services.corpora import corpus_create, reply_directions_set
     from tests.annotate.bigthread import build_thread
     from threads.models import Article, Comment
 
@@ -107,6 +116,14 @@ def run(args: argparse.Namespace, connection, CaptureQueriesContext) -> None:  #
         relations=args.relations,
     )
     Assignment.objects.create(annotator=annotator, article=article)
+    if args.both_directions:
+        reply_directions_set(corpus=corpus, directions=["parent", "root"])
+        deny = LabelValue.objects.get(corpus=corpus, kind=LabelKind.REPLY_LABEL, name="deny")
+        ReplyLabel.objects.bulk_create(
+            ReplyLabel(annotator=annotator, article=article, comment=c, label=deny, toward=t)
+            for c in Comment.objects.filter(article=article).order_by("position")[::4]
+            for t in ("parent", "root")
+        )
     if connection.vendor == "postgresql":
         # As autovacuum would soon after an import: without statistics on the fresh tables the
         # planner expects a handful of rows and reads a page's comments about 100x slower.

@@ -8,12 +8,18 @@ it wants.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
+
+from config.logs import LOG_FORMATS, logging_config, structlog_configure
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -60,6 +66,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """A rate such as ``60/hour``, as (requests, seconds); the units DRF's throttles take."""
+    value = env_str(name, default) or default
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(second|minute|hour|day)\s*", value)
+    if match is None:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate; write requests/period, e.g. 60/hour "
+            "(period: second, minute, hour or day)."
+        )
+    return int(match[1]), _PERIODS[match[2]]
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
@@ -89,13 +110,23 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
+    "axes",
+    "csp",
     "threads",
     "annotate",
+    "django_structlog",
+    "config.apps.ConfigConfig",  # the request log's receivers; /healthz (config.health)
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer is logged and timed, redirects and static files included.
+    "django_structlog.middlewares.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and DRF's authentication: an address past its limit of failed API
+    # authentications is refused without its token being looked up.
+    "annotate.api.throttle.AddressThrottleMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -104,6 +135,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -179,7 +212,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: Django tells every validator when a password has changed (on the user's
+    # save, whichever path set it: the password change page, a reset, the admin, the
+    # `changepassword` command), and this one revokes the user's API token then.
+    {"NAME": "annotate.security.passwords.RevokeApiTokenOnPasswordChange"},
 ]
+
+# Sign-in lockout (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins for one username, or
+# from one address, further attempts (the right password included) are refused for
+# LOGIN_COOLOFF_MINUTES after the last one, with a page that says until when. Attempts are rows
+# in the database, so the count holds across workers and restarts; admins see them, and unlock
+# someone by deleting theirs, under "Axes" in the admin (or `manage.py axes_reset_username`).
+# API tokens are not passwords and are not counted here: see the API's address throttle below.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "annotate.security.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "annotate.security.lockout.lockout_response"
+# Behind a reverse proxy every request comes from the proxy's address: count the addresses the
+# trusted proxies put in X-Forwarded-For instead (how many proxies stand in front of gunicorn).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Sessions are read from the cache and written through to the database (Django's cached_db):
 # a request reads its session without a query, and signing out or a password change still ends
@@ -234,19 +290,49 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 
-# Production safety: cookies only over HTTPS unless told otherwise (a local
-# `make serve` over plain http sets SECURE_COOKIES=0).
+# HTTPS. With DEBUG off the site is taken to be served over HTTPS: Secure cookies and http
+# redirected to https. SECURE_COOKIES=0 says it is plain http (a local `make serve`, the smoke
+# test), turning both off; each setting also has its own variable. HSTS is opt-in (browsers
+# remember it for SECURE_HSTS_SECONDS): the README's production settings turn it on, and with
+# them `manage.py check --deploy` reports nothing.
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
-SESSION_COOKIE_SECURE = SECURE_COOKIES
-CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", SECURE_COOKIES)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SECURE_COOKIES)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE_COOKIES)
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# A load balancer probes /healthz over plain http inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, no
+# inline script and no eval anywhere. The one exception is a <style> block carrying the
+# response's nonce (the label colours of the thread and review pages, from the corpus's schema);
+# style="" attributes are refused too, so widths and depths are classes. The API docs page adds
+# what Swagger UI needs (views in annotate/api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Requests to /api/ that fail authentication (no token, a wrong one), counted per client
+# address in the shared cache before any token is looked up: past API_THROTTLE_ADDRESS in a
+# window, every API request from that address gets a 429 until the window ends.
+API_THROTTLE_ADDRESS = env_rate("API_THROTTLE_ADDRESS", "60/hour")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -279,11 +365,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the reply-label directions, wherever they appear (a label's toward, the
+    # directions a corpus labels).
+    "ENUM_NAME_OVERRIDES": {"TowardEnum": "annotate.models.Toward"},
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-}
+# Logs: one JSON object a line on stdout (LOG_FORMAT=json, the default with DEBUG off) or
+# readable lines (console, the default with DEBUG on); a line per request with its id, method,
+# path, status, duration and user (config/logs.py). The request id comes from the proxy's
+# X-Request-ID when it sends one, and goes back in the response's.
+LOG_FORMAT = env_str("LOG_FORMAT") or ("console" if DEBUG else "json")
+if LOG_FORMAT not in LOG_FORMATS:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use json or console.")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL") or "WARNING")
+structlog_configure()
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env_bool("TRUST_REQUEST_ID", True)
+# The proxy in front logs client addresses; the app's lines do without them.
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+# One line a request: the line at its start only at DEBUG level.
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG

@@ -98,6 +98,7 @@ class ClaimFactory(factory.django.DjangoModelFactory):
 
     annotator = factory.SubFactory(UserFactory)
     article = factory.SubFactory(ArticleFactory)
+    corpus = factory.LazyAttribute(lambda c: c.article.corpus)
     comment = None
     start = 0
     end = factory.LazyAttribute(
@@ -149,6 +150,7 @@ class ReplyLabelFactory(factory.django.DjangoModelFactory):
     annotator = factory.SubFactory(UserFactory)
     comment = factory.SubFactory(CommentFactory)
     article = factory.LazyAttribute(lambda r: r.comment.article)
+    corpus = factory.LazyAttribute(lambda r: r.article.corpus)
     label = factory.LazyAttribute(
         lambda r: label(r.comment.article.corpus, LabelKind.REPLY_LABEL, "support")
     )

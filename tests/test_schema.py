@@ -22,9 +22,14 @@ TRIGGERS = {
         "annotate_claim_comment",
         "annotate_claim_target",
         "annotate_claim_labels",
+        "annotate_claim_corpus",
         "annotate_claim_attributes",
     },
-    "annotate_replylabel": {"annotate_replylabel_comment", "annotate_replylabel_label"},
+    "annotate_replylabel": {
+        "annotate_replylabel_comment",
+        "annotate_replylabel_label",
+        "annotate_replylabel_corpus",
+    },
     "annotate_relation": {"annotate_relation_claims", "annotate_relation_type"},
 }
 # Table -> the checks that run on UPDATE only (a new row cannot break them).
@@ -37,7 +42,9 @@ TRIGGER_MIGRATIONS = [
     "annotate.migrations.0001_squashed_0007_trigger_checks_keep_their_plan",
     "annotate.migrations.0002_label_values_referenced_by_foreign_keys",
     "annotate.migrations.0003_review_roles_agreement",
-    "annotate.migrations.0004_relations_attributes",
+    "annotate.migrations.0004_reply_label_toward",
+    "annotate.migrations.0005_labels_carry_their_corpus",
+    "annotate.migrations.0006_relations_attributes",
 ]
 
 CREATE_TRIGGER = re.compile(r"CREATE TRIGGER (\w+) ")
@@ -132,6 +139,11 @@ def test_it_keeps_every_cross_row_check_through_the_migrations(table):
 def test_it_guards_a_label_value_in_use_against_a_move_by_trigger():
     # Its deletion is refused by the foreign keys from claims, reply labels and relations.
     assert _triggers("annotate_labelvalue") == {"annotate_labelvalue_in_use_upd"}
+
+
+def test_it_guards_a_labelled_thread_against_a_move_to_another_corpus_by_trigger():
+    # Claims and reply labels carry their article's corpus (annotate 0005).
+    assert _triggers("threads_article") == {"annotate_article_corpus_upd"}
 
 
 @pytest.mark.parametrize("app", ["threads", "annotate"])

@@ -118,3 +118,56 @@ def test_it_shares_one_cache_between_processes_in_the_database_by_default():
 def test_it_uses_redis_for_the_cache_when_redis_url_is_set():
     backend = _cache_backend(REDIS_URL="redis://127.0.0.1:6379/0")
     assert backend == "django.core.cache.backends.redis.RedisCache"
+
+
+def _setting(name: str, **env: str) -> subprocess.CompletedProcess[str]:
+    ours = {
+        "SECRET_KEY",
+        "DEBUG",
+        "ALLOWED_HOSTS",
+        "SECURE_COOKIES",
+        "API_THROTTLE_ADDRESS",
+        "LOG_FORMAT",
+    }
+    clean = {k: v for k, v in os.environ.items() if k not in ours} | {"ENV_FILE": "/nonexistent"}
+    return subprocess.run(
+        [sys.executable, "-c", f"import config.settings as s; print(s.{name})"],
+        cwd=ROOT,
+        env=clean | {"SECRET_KEY": "x" * 50} | env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_it_redirects_http_to_https_when_debug_is_off():
+    assert _setting("SECURE_SSL_REDIRECT").stdout.strip() == "True"
+
+
+def test_it_serves_plain_http_when_told_the_cookies_are_not_secure():
+    # `make serve` in the smoke test, and Docker on localhost: SECURE_COOKIES=0.
+    assert _setting("SECURE_SSL_REDIRECT", SECURE_COOKIES="0").stdout.strip() == "False"
+    assert _setting("SESSION_COOKIE_SECURE", SECURE_COOKIES="0").stdout.strip() == "False"
+
+
+def test_it_reads_the_api_address_rate():
+    result = _setting("API_THROTTLE_ADDRESS", API_THROTTLE_ADDRESS="20/minute")
+    assert result.stdout.strip() == "(20, 60)"
+
+
+def test_it_names_the_variable_with_a_bad_rate():
+    result = _setting("API_THROTTLE_ADDRESS", API_THROTTLE_ADDRESS="lots")
+    assert result.returncode != 0
+    assert "API_THROTTLE_ADDRESS='lots' is not a rate" in result.stderr
+
+
+def test_it_logs_json_lines_when_debug_is_off_and_readable_lines_in_debug():
+    assert _setting("LOG_FORMAT", DEBUG="0").stdout.strip() == "json"
+    assert _setting("LOG_FORMAT", DEBUG="1").stdout.strip() == "console"
+    assert _setting("LOG_FORMAT", DEBUG="1", LOG_FORMAT="json").stdout.strip() == "json"
+
+
+def test_it_names_the_log_formats_it_knows():
+    result = _setting("LOG_FORMAT", LOG_FORMAT="xml")
+    assert result.returncode != 0
+    assert "LOG_FORMAT='xml': use json or console." in result.stderr

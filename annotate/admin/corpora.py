@@ -1,4 +1,5 @@
-"""Corpus admin: the label schema and grants inline, and the "Import file" view.
+"""Corpus admin: the label schema (its values and the directions reply labels take) and grants
+inline, and the "Import file" view.
 
 ``threads`` never imports ``annotate``, so the corpus admin of ``threads/admin.py`` is
 extended here (the same import service as the command)."""
@@ -26,16 +27,20 @@ from annotate.models import (
     LabelValue,
     Relation,
     ReplyLabel,
+    ReplyLabelScope,
+    Toward,
 )
 from annotate.services.agreement import agreement_forget_corpus
 from annotate.services.corpora import (
     label_value_delete,
     label_values_in_use,
+    reply_directions_check,
+    reply_directions_set,
     schema_ensure_defaults,
 )
 from threads import admin as threads_admin
-from threads.formats import FORMATS
-from threads.formats.records import FormatError
+from threads.formats import FILES, FORMATS, LABELLED_FORMATS
+from threads.formats.records import FormatError, ReadOptions
 from threads.models import Article, Corpus
 
 if TYPE_CHECKING:
@@ -45,10 +50,15 @@ if TYPE_CHECKING:
     LabelValueFormSetBase = forms.BaseInlineFormSet[LabelValue, Corpus, forms.ModelForm[LabelValue]]
     LabelValueInlineBase = admin.TabularInline[LabelValue, Corpus]
     CorpusGrantInlineBase = admin.TabularInline[CorpusGrant, Corpus]
+    ReplyScopeFormSetBase = forms.BaseInlineFormSet[
+        ReplyLabelScope, Corpus, forms.ModelForm[ReplyLabelScope]
+    ]
+    ReplyScopeInlineBase = admin.StackedInline[ReplyLabelScope, Corpus]
 else:
     LabelValueFormBase = forms.ModelForm
-    LabelValueFormSetBase = forms.BaseInlineFormSet
+    LabelValueFormSetBase = ReplyScopeFormSetBase = forms.BaseInlineFormSet
     LabelValueInlineBase = CorpusGrantInlineBase = admin.TabularInline
+    ReplyScopeInlineBase = admin.StackedInline
 
 
 def _deleting(form: forms.BaseForm) -> bool:
@@ -146,6 +156,45 @@ class LabelValueInline(LabelValueInlineBase):
         return "in use: retire it" if used else "—"
 
 
+def _directions(form: forms.BaseForm) -> list[str]:
+    data = form.cleaned_data
+    on = ((Toward.PARENT, data.get("toward_parent")), (Toward.ROOT, data.get("toward_root")))
+    return [toward.value for toward, labelled in on if labelled]
+
+
+class ReplyScopeFormSet(ReplyScopeFormSetBase):
+    """The directions reply labels take, changed through ``reply_directions_set`` (which
+    refuses to turn off a direction labels are given in, and forgets the agreement figures)."""
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            if form.has_changed() and form.is_valid():
+                reply_directions_check(corpus=self.instance, directions=_directions(form))
+
+    def save(self, commit: bool = True) -> list[ReplyLabelScope]:
+        # What the admin's change message reads after a formset's save.
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        for form in self.forms:
+            if form.has_changed():
+                reply_directions_set(corpus=self.instance, directions=_directions(form))
+                self.changed_objects.append((self.instance.reply_scope, form.changed_data))
+        return []
+
+
+class ReplyScopeInline(ReplyScopeInlineBase):
+    model = ReplyLabelScope
+    formset = ReplyScopeFormSet
+    fields = ["toward_parent", "toward_root"]
+    can_delete = False
+    min_num = max_num = 1
+    verbose_name = "reply-label directions"
+    verbose_name_plural = (
+        "reply-label directions: what each comment's reply label is about (a direction labels "
+        "are given in cannot be turned off)"
+    )
+
+
 class CorpusGrantInline(CorpusGrantInlineBase):
     model = CorpusGrant
     fields = ["user", "role", "created_at"]
@@ -162,15 +211,21 @@ class CorpusGrantInline(CorpusGrantInlineBase):
         return super().get_queryset(request).select_related("user")
 
 
+def _accepted_files() -> str:
+    return "; ".join(f"{fmt}: {FILES[fmt]}" for fmt in FORMATS)
+
+
 class ImportUploadForm(forms.Form):
+    """The import command's arguments as a form; the second group maps to ReadOptions."""
+
     corpus = forms.CharField(
         max_length=100,
         validators=[validate_slug],
         help_text="The corpus slug; a corpus that does not exist yet is created.",
     )
     file = forms.FileField(
-        help_text="A .txt (text), .jsonl, ConvoKit utterances.jsonl or a zip of a ConvoKit "
-        "corpus folder, or a Reddit .json."
+        help_text=f"One file of a format below ({_accepted_files()}), or a zip of a ConvoKit "
+        "corpus folder, of PHEME thread folders or of brat pairs."
     )
     format = forms.ChoiceField(
         choices=[("", "auto (from the file name)"), *((f, f) for f in FORMATS)],
@@ -185,6 +240,38 @@ class ImportUploadForm(forms.Form):
         initial="error",
         help_text="What to do with a comment whose parent is not in the file.",
     )
+    # The labelled formats' options (ReadOptions); the other formats ignore them.
+    labels = forms.FileField(
+        required=False,
+        label="Labels file",
+        help_text="pheme: the RumourEval task A labels file (a JSON object tweet id → label).",
+    )
+    annotator = forms.CharField(
+        max_length=150,
+        required=False,
+        label="Annotator",
+        help_text="Whose the file's labels become (an account is created if missing). "
+        "Empty: the names the file gives (labelstudio: completed_by).",
+    )
+    as_gold = forms.BooleanField(
+        required=False,
+        label="As gold",
+        help_text="The file's labels become gold, settled by the annotator.",
+    )
+    stance_attribute = forms.CharField(
+        max_length=100,
+        required=False,
+        initial=ReadOptions.stance_attribute,
+        label="Stance attribute",
+        help_text="brat: the attribute whose value is a claim's stance.",
+    )
+    strict_schema = forms.BooleanField(
+        required=False,
+        label="Strict schema",
+        help_text="Refuse label values the corpus's schema lacks, instead of adding them to it.",
+    )
+
+    LABELLED = ("labels", "annotator", "as_gold", "stance_attribute", "strict_schema")
 
     def clean_orphans(self) -> str:
         value: str = self.cleaned_data["orphans"]
@@ -192,14 +279,40 @@ class ImportUploadForm(forms.Form):
             raise ValidationError("Unknown policy.")
         return value
 
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The fields in two groups for the template: the import's, the labelled formats'."""
+        labelled = ", ".join(sorted(LABELLED_FORMATS))
+        return [
+            ("", [self[name] for name in self.fields if name not in self.LABELLED]),
+            (f"Labels (labelled formats: {labelled})", [self[name] for name in self.LABELLED]),
+        ]
 
-# The codecs word their hint for the command line; the upload form has a dropdown instead.
-_ORPHANS_CLI_HINT = "(use --orphans attach or --orphans skip to import it anyway)"
-_ORPHANS_FORM_HINT = "(choose “attach” or “skip” under Orphans to import it anyway)"
+    def read_options(self) -> ReadOptions:
+        """The labelled formats' options of a valid form (the labels file is saved later)."""
+        data = self.cleaned_data
+        return ReadOptions(
+            annotator=data["annotator"].strip() or None,
+            as_gold=data["as_gold"],
+            stance_attribute=data["stance_attribute"].strip() or ReadOptions.stance_attribute,
+            strict_schema=data["strict_schema"],
+        )
+
+
+# The codecs word their hints for the command line; the upload form has fields instead.
+_FORM_HINTS = (
+    (
+        "(use --orphans attach or --orphans skip to import it anyway)",
+        "(choose “attach” or “skip” under Orphans to import it anyway)",
+    ),
+    ("(--annotator NAME)", "(the Annotator field)"),
+)
 
 
 def _for_the_form(error: FormatError) -> str:
-    return str(error).replace(_ORPHANS_CLI_HINT, _ORPHANS_FORM_HINT)
+    message = str(error)
+    for cli, form in _FORM_HINTS:
+        message = message.replace(cli, form)
+    return message
 
 
 admin.site.unregister(Corpus)
@@ -214,7 +327,9 @@ class CorpusAdmin(threads_admin.CorpusAdmin):
         self, request: HttpRequest, obj: Any = None
     ) -> list[type[admin.options.InlineModelAdmin[Any, Corpus]]]:
         # A new corpus gets the default schema when it is saved; edit it afterwards.
-        return [LabelValueInline, CorpusGrantInline] if obj is not None else [CorpusGrantInline]
+        if obj is None:
+            return [CorpusGrantInline]
+        return [LabelValueInline, ReplyScopeInline, CorpusGrantInline]
 
     def save_model(self, request: HttpRequest, obj: Corpus, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -254,6 +369,7 @@ class CorpusAdmin(threads_admin.CorpusAdmin):
             form = ImportUploadForm(request.POST, request.FILES)
             if form.is_valid():
                 upload = form.cleaned_data["file"]
+                labels = form.cleaned_data["labels"]
                 slug = form.cleaned_data["corpus"]
                 try:
                     summary = threads_import_upload(
@@ -262,6 +378,8 @@ class CorpusAdmin(threads_admin.CorpusAdmin):
                         data=upload.read(),
                         fmt=form.cleaned_data["format"] or None,
                         orphans=form.cleaned_data["orphans"],
+                        options=form.read_options(),
+                        labels=(labels.name or "labels", labels.read()) if labels else None,
                     )
                 except FormatError as error:
                     messages.error(request, f"Nothing was imported. {_for_the_form(error)}")

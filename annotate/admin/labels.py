@@ -278,6 +278,7 @@ _REPLY_LABEL_FIELDS = (
     "article",
     "comment",
     "label",
+    "toward",
     "is_gold",
     "created_at",
     "updated_at",
@@ -287,9 +288,17 @@ _REPLY_LABEL_FIELDS = (
 
 @admin.register(ReplyLabel)
 class ReplyLabelAdmin(ReadOnlyAdmin):
-    list_display = ["comment_id_ext", "label_name", "annotator", "article", "is_gold", "updated_at"]
+    list_display = [
+        "comment_id_ext",
+        "label_name",
+        "toward",
+        "annotator",
+        "article",
+        "is_gold",
+        "updated_at",
+    ]
     list_select_related = ["annotator", "article", "comment", "label"]
-    list_filter = ["is_gold", ReplyLabelFilter, "article__corpus"]
+    list_filter = ["is_gold", "toward", ReplyLabelFilter, "article__corpus"]
     search_fields = ["annotator__username", "article__title", "comment__external_id"]
     fields = _REPLY_LABEL_FIELDS
     readonly_fields = _REPLY_LABEL_FIELDS

@@ -110,8 +110,11 @@ class CorpusAgreementApi(ApiMixin):
             "span F1 with exact and overlap matching, and stance agreement on the overlap-"
             "matched claims; each also by comment depth and by stance target, and a matrix of "
             "pairwise kappa and F1. Pairs are written `a|b` with `a < b`. Undefined figures are "
-            "null. The exact rules are in the README's Agreement section. For the corpus's "
-            "researchers, reviewers and admins."
+            "null. Where the corpus labels replies both toward the parent and toward the root "
+            "(the article), `reply_labels_by_direction` has each direction's reply-label figures "
+            "apart (`parent`, `root`) and `reply_labels` is the parent one; where it labels one "
+            "direction, `reply_labels` is that one and the key is absent. The exact rules are in "
+            "the README's Agreement section. For the corpus's researchers, reviewers and admins."
         ),
         parameters=[
             SLUG,

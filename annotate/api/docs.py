@@ -127,6 +127,7 @@ REPLY_LABEL_EXAMPLE = OpenApiExample(
         "comment_external_id": "c12",
         "annotator": "alice",
         "label": "deny",
+        "toward": "parent",
         "gold": False,
         "settled_by": None,
         "source": None,
@@ -135,7 +136,7 @@ REPLY_LABEL_EXAMPLE = OpenApiExample(
     },
 )
 GOLD_REPLY_LABEL_EXAMPLE = OpenApiExample(
-    "A gold reply label, the majority, accepted from alice by victor",
+    "A gold reply label toward the thread's article, the majority, accepted from alice by victor",
     response_only=True,
     value={
         "id": 8,
@@ -143,7 +144,8 @@ GOLD_REPLY_LABEL_EXAMPLE = OpenApiExample(
         "comment_id": 311,
         "comment_external_id": "c12",
         "annotator": "victor",
-        "label": "deny",
+        "label": "query",
+        "toward": "root",
         "gold": True,
         "settled_by": "victor",
         "source": "alice",

@@ -9,7 +9,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from annotate.models import LabelValue
+from annotate.exchange.exporter import EXPORT_FORMATS
+from annotate.models import LabelValue, Toward
+from threads.formats import FORMATS
 from threads.models import Article, Comment, Corpus
 
 
@@ -39,9 +41,41 @@ class CorpusSerializer(serializers.ModelSerializer[Corpus]):
 
 class CorpusDetailSerializer(CorpusSerializer):
     label_schema = LabelValueSerializer(many=True, read_only=True)
+    # Set on the corpus by the selector (annotate.selectors.api.api_corpus_get).
+    reply_directions = serializers.ListField(
+        child=serializers.ChoiceField(choices=Toward.choices),
+        read_only=True,
+        help_text="The directions the corpus labels replies in: parent (the text a comment "
+        "answers), root (the thread's article), or both; parent first.",
+    )
+
+    import_formats = serializers.SerializerMethodField(
+        help_text="The formats `manage.py import_threads --format` (and the admin's upload) "
+        "read on this server."
+    )
+    export_formats = serializers.SerializerMethodField(
+        help_text="The formats `export/?format=` writes on this server."
+    )
 
     class Meta(CorpusSerializer.Meta):
-        fields = [*CorpusSerializer.Meta.fields, "guidelines", "label_schema"]
+        fields = [
+            *CorpusSerializer.Meta.fields,
+            "guidelines",
+            "label_schema",
+            "reply_directions",
+            "import_formats",
+            "export_formats",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=FORMATS)))
+    def get_import_formats(self, corpus: Corpus) -> list[str]:
+        return list(FORMATS)
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=EXPORT_FORMATS))
+    )
+    def get_export_formats(self, corpus: Corpus) -> list[str]:
+        return list(EXPORT_FORMATS)
 
 
 class ProgressSerializer(serializers.Serializer[Article]):
@@ -257,6 +291,12 @@ class ReplyLabelSerializer(serializers.Serializer[Mapping[str, Any]]):
     comment_external_id = serializers.CharField(read_only=True)
     annotator = serializers.CharField(read_only=True, help_text="The annotator's username.")
     label = serializers.CharField(read_only=True)  # type: ignore[assignment]
+    toward = serializers.ChoiceField(
+        choices=Toward.choices,
+        read_only=True,
+        help_text="What the label is about: parent (the text the comment answers, the article "
+        "for a top-level comment) or root (the thread's article).",
+    )
     gold = serializers.BooleanField(read_only=True)
     settled_by = serializers.CharField(
         read_only=True,
@@ -280,6 +320,7 @@ class ReplyLabelSerializer(serializers.Serializer[Mapping[str, Any]]):
             "comment_external_id": row["comment_external_id"],
             "annotator": row["annotator_username"],
             "label": self.context["label_names"][row["label_id"]],
+            "toward": row["toward"],
             "gold": row["is_gold"],
             "settled_by": row["annotator_username"] if row["is_gold"] else None,
             "source": row["source_username"],

@@ -5,11 +5,17 @@ The schema needs an authenticated user too (token or session, checked by DRF);
 the Swagger UI page is for people in a browser: signed-out visitors are sent
 to the login page (``login_required``; DRF views are exempt from the login
 middleware since DRF 3.15, the explicit ``login_not_required`` says so here).
+
+The Swagger UI page is the split view: its start-up script is a second request to the same URL
+(``?script=``), not inline, so the Content-Security-Policy needs no inline script; its template
+(``templates/api/swagger_ui.html``) drops drf-spectacular's inline <style>. Swagger UI's own
+stylesheet draws its icons as ``data:`` images, which this page alone allows.
 """
 
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 
 from annotate.api import agreement, errors, views
@@ -66,9 +72,13 @@ urlpatterns = [
     path(
         "docs/",
         # DRF views skip the login middleware; people in a browser go to the login page.
-        login_required(
-            SpectacularSwaggerView.as_view(
-                url_name="api:schema", permission_classes=[IsAuthenticated]
+        csp_update({"img-src": ["data:"]})(
+            login_required(
+                SpectacularSwaggerSplitView.as_view(
+                    url_name="api:schema",
+                    permission_classes=[IsAuthenticated],
+                    template_name="api/swagger_ui.html",
+                )
             )
         ),
         name="docs",

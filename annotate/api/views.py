@@ -110,7 +110,10 @@ def corpus_or_404(request: Request, slug: str, *, with_schema: bool = False) -> 
     if with_schema:
         corpus = api_corpus_get(user=request.user, slug=slug)
     else:
-        corpus = api_corpus_list(user=request.user).filter(slug=slug).first()
+        # With the directions its reply labels take: agreement reads them.
+        corpus = (
+            api_corpus_list(user=request.user).filter(slug=slug).select_related("reply_scope")
+        ).first()
     if corpus is None:
         raise exceptions.NotFound(NO_CORPUS)
     return corpus

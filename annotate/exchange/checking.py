@@ -25,7 +25,7 @@ from django.utils import timezone
 from annotate import rules
 from annotate.exchange.relations import attributes_checked, relations_read, relations_resolved
 from annotate.exchange.rows import CheckedClaim, CheckedReplyLabel, CheckedThread, Timestamp
-from annotate.models import LabelKind, LabelValue
+from annotate.models import LabelKind, LabelValue, Toward
 from threads.formats.records import FormatError, ThreadRecord
 from threads.formats.tree import order_comments
 from threads.models import Corpus
@@ -43,6 +43,9 @@ class ThreadChecker:
     def __init__(self, *, corpus: Corpus, orphans: str) -> None:
         self.corpus = corpus
         self.orphans = orphans
+        # The directions the checked reply labels take, for the import to turn on those the
+        # corpus's schema does not label yet.
+        self.directions: set[str] = set()
         self.label_ids: dict[str, dict[str, int]] = defaultdict(dict)
         for kind, name, pk in LabelValue.objects.filter(corpus=corpus).values_list(
             "kind", "name", "pk"
@@ -285,7 +288,7 @@ class ThreadChecker:
         if not isinstance(items, list):
             raise error(f"{section} reply labels must be a list")
         now = timezone.now().isoformat()  # as text, like most times in a file (_timestamp)
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[str, str, str]] = set()
         labels = []
         for item in items:
             if not isinstance(item, dict):
@@ -298,16 +301,20 @@ class ThreadChecker:
                 continue
             if comment is None or comment not in texts:
                 raise error(f"{what}: comment_id {comment!r} names no comment of the thread")
-            if (annotator, comment) in seen:
-                raise error(f"{what}: a second label for the same comment")
-            seen.add((annotator, comment))
+            toward = item.get("toward", Toward.PARENT)
+            if toward not in Toward.values:
+                raise error(f'{what}: "toward" {toward!r} is neither "parent" nor "root"')
+            if (annotator, comment, toward) in seen:
+                raise error(f"{what}: a second label for the same comment toward the {toward}")
+            seen.add((annotator, comment, toward))
+            self.directions.add(toward)
             label_id = self._label_id(LabelKind.REPLY_LABEL, item.get("label"), what, error)
             created_at = _timestamp(item.get("created_at"), now, what, "created_at", error)
             updated_at = _timestamp(item.get("updated_at"), created_at, what, "updated_at", error)
             settled_by, source = _provenance(item, is_gold, what, error)
             labels.append(
                 CheckedReplyLabel(
-                    settled_by, comment, label_id, is_gold, created_at, updated_at, source
+                    settled_by, comment, label_id, is_gold, created_at, updated_at, source, toward
                 )
             )
         return labels

@@ -178,15 +178,17 @@ def corpus_threads(
                     out[bool(is_gold)].append(claim)
             else:
                 relations.take(pk)  # none without claims; keeps the reader in step
-            for lbl in sorted(labels.take(pk), key=lambda r: (r[4], r[2], position[r[1]])):
+            # (gold, annotator, the comment's display position, toward): parent before root.
+            for lbl in sorted(labels.take(pk), key=lambda r: (r[5], r[2], position[r[1]], r[4])):
                 label = {
                     "annotator": lbl[2],
                     "comment_id": external[lbl[1]],
                     "label": label_names[lbl[3]],
+                    "toward": lbl[4],
                 }
-                if lbl[4]:
-                    label["settled_by"], label["source"] = lbl[2], lbl[5]
-                sections[bool(lbl[4])]["reply_labels"].append(label)
+                if lbl[5]:
+                    label["settled_by"], label["source"] = lbl[2], lbl[6]
+                sections[bool(lbl[5])]["reply_labels"].append(label)
             yield ThreadRecord(
                 id=external_id,
                 title=title,
@@ -292,7 +294,7 @@ class _ExportQueries:
         )
         self._labels = (
             f"SELECT {columns(ReplyLabel, 'r', 'article', 'comment')}, {username}, "
-            f"{columns(ReplyLabel, 'r', 'label', 'is_gold')}, {source_name} "
+            f"{columns(ReplyLabel, 'r', 'label', 'toward', 'is_gold')}, {source_name} "
             f"FROM {qn(ReplyLabel._meta.db_table)} r {users}r.{qn('annotator_id')} "
             f"{sources}r.{qn('source_id')} "
             f"WHERE r.{qn('article_id')} IN ({{}}) ORDER BY r.{qn('article_id')}"

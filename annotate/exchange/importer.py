@@ -32,7 +32,9 @@ from annotate.exchange.accounts import AnnotatorAccounts
 from annotate.exchange.checking import ThreadChecker
 from annotate.exchange.rows import CheckedThread
 from annotate.exchange.writing import threads_insert
-from annotate.services.corpora import corpus_get_or_create
+from annotate.models import Toward
+from annotate.selectors.schema import reply_directions_get
+from annotate.services.corpora import corpus_get_or_create, reply_directions_enable
 from threads.formats.records import FormatError, ReadOptions, ThreadRecord
 from threads.formats.tree import ORPHAN_POLICIES
 from threads.models import Article, Corpus
@@ -59,9 +61,16 @@ class ImportSummary:
     seconds: float = 0.0
     # What the readers of labelled corpora counted (ReadOptions.counts), e.g. byte-offset files.
     counts: Counter[str] = field(default_factory=Counter)
+    # Reply-label directions the corpus's schema did not label and the files did: turned on.
+    directions_enabled: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         noticed = "".join(f" {key}: {n}." for key, n in sorted(self.counts.items()) if n)
+        noticed += "".join(
+            f" The corpus now labels replies {Toward(toward).label} (its schema did not; the"
+            " file has such labels)."
+            for toward in self.directions_enabled
+        )
         relations = f" ({_n(self.relations, 'relation')})" if self.relations else ""
         return (
             f"Imported {_n(self.threads, 'thread')} ({self.threads_existing} already there), "
@@ -182,17 +191,32 @@ def _threads_import(
 
 
 def threads_import_upload(
-    *, corpus_slug: str, name: str, data: bytes, fmt: str | None = None, orphans: str = "error"
+    *,
+    corpus_slug: str,
+    name: str,
+    data: bytes,
+    fmt: str | None = None,
+    orphans: str = "error",
+    options: ReadOptions | None = None,
+    labels: tuple[str, bytes] | None = None,
 ) -> ImportSummary:
     """Import an uploaded file (the admin form): same rules as :func:`threads_import`.
 
     ``name`` is the uploaded file's name: it chooses the format (unless ``fmt``
-    does) and is the file named in error messages. A ``.zip`` holding a ConvoKit
-    corpus folder is imported as ConvoKit.
+    does) and is the file named in error messages. A ``.zip`` is imported as what
+    it holds (a ConvoKit corpus, PHEME threads, brat pairs). ``labels`` is a second
+    upload, (name, contents), that becomes ``options.labels`` (PHEME's labels file).
     """
-    with reading.upload_saved(name=name, data=data) as upload:
+    options = options or ReadOptions()
+    with reading.upload_saved(name=name, data=data, labels=labels) as upload:
+        if upload.labels is not None:
+            options.labels = upload.labels
         return threads_import(
-            corpus_slug=corpus_slug, paths=[upload.path], fmt=fmt or upload.fmt, orphans=orphans
+            corpus_slug=corpus_slug,
+            paths=[upload.path],
+            fmt=fmt or upload.fmt,
+            orphans=orphans,
+            options=options,
         )
 
 
@@ -203,6 +227,7 @@ class _ImportRun:
         self.corpus = corpus
         self.summary = ImportSummary()
         self.checker = ThreadChecker(corpus=corpus, orphans=orphans)
+        self.directions = set(reply_directions_get(corpus=corpus))
         self.annotators = AnnotatorAccounts()
         self.pending: list[tuple[str, ThreadRecord]] = []
         self.pending_rows = 0
@@ -245,6 +270,7 @@ class _ImportRun:
             checked.append(thread)
         if not checked:
             return
+        self._directions_enable()
         created_before = self.annotators.created
         self.annotators.resolve(checked)
         self.summary.users_created += self.annotators.created - created_before
@@ -264,3 +290,12 @@ class _ImportRun:
             summary.claims += len(thread.claims)
             summary.relations += sum(len(c.relations) for c in thread.claims)
             summary.reply_labels += len(thread.reply_labels)
+
+    def _directions_enable(self) -> None:
+        """A file that labels replies in a direction the corpus's schema does not label turns
+        that direction on (the import's one change to the schema), and the summary says so."""
+        if self.checker.directions <= self.directions:
+            return
+        added = reply_directions_enable(corpus=self.corpus, directions=self.checker.directions)
+        self.directions.update(added)
+        self.summary.directions_enabled.extend(added)

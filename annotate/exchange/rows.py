@@ -63,6 +63,7 @@ class CheckedReplyLabel:
     created_at: Timestamp
     updated_at: Timestamp
     source: str | None = None  # gold only: the annotator it was accepted from (None: chosen)
+    toward: str = "parent"  # or "root": the thread's article
 
 
 @dataclass

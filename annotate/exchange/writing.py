@@ -68,6 +68,7 @@ _CLAIM_FIELDS = (
     "updated_at",
     "source",
     "attributes",
+    "corpus",
 )
 _RELATION_FIELDS = (
     "from_claim",
@@ -82,8 +83,10 @@ _RELATION_FIELDS = (
 _REPLY_LABEL_FIELDS = (
     "annotator",
     "article",
+    "corpus",
     "comment",
     "label",
+    "toward",
     "is_gold",
     "created_at",
     "updated_at",
@@ -123,7 +126,7 @@ def threads_insert(
         ],
     )
     comment_pks = _comments_insert(rows, article_pks, threads, now)
-    _claims_insert(rows, article_pks, threads, comment_pks, annotator_ids, now)
+    _claims_insert(rows, corpus.pk, article_pks, threads, comment_pks, annotator_ids, now)
     rows.insert(
         ReplyLabel,
         _REPLY_LABEL_FIELDS,
@@ -131,8 +134,10 @@ def threads_insert(
             (
                 annotator_ids[lbl.annotator],
                 article_pk,
+                corpus.pk,
                 comment_pks[(article_pk, lbl.comment)],
                 lbl.label_id,
+                lbl.toward,
                 lbl.is_gold,
                 rows.datetime(lbl.created_at),
                 rows.datetime(lbl.updated_at),
@@ -182,6 +187,7 @@ def _comments_insert(
 
 def _claims_insert(
     rows: RowWriter,
+    corpus_pk: int,
     article_pks: Sequence[int],
     threads: list[CheckedThread],
     comment_pks: Mapping[tuple[int, str], int],
@@ -224,6 +230,7 @@ def _claims_insert(
                     rows.datetime(cl.updated_at),
                     None if cl.source is None else annotator_ids[cl.source],
                     rows.json(cl.attributes),
+                    corpus_pk,
                 )
             )
         rows.insert(Claim, _CLAIM_FIELDS, claim_rows)

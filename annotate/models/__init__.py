@@ -8,7 +8,7 @@ or both gold, a claim's attributes are an object of strings) are triggers,
 literal SQL in
 ``annotate/migrations/0001_squashed_0007_trigger_checks_keep_their_plan.py``,
 ``0002_label_values_referenced_by_foreign_keys.py`` and
-``0004_relations_attributes.py``. The rest (end within the
+``0006_relations_attributes.py``. The rest (end within the
 text, stored quote equals the text slice, target claim in an ancestor text,
 a relation's other claim in the same or an ancestor text,
 label values from the corpus schema and not retired) is checked by the services
@@ -21,9 +21,17 @@ from annotate.models.history import AnnotationEvent, EventAction
 from annotate.models.labels import Claim, Relation, ReplyLabel
 from annotate.models.review import ReviewStatus, ThreadReview
 from annotate.models.roles import CorpusGrant, GrantRole
-from annotate.models.schema import DEFAULT_SCHEMA, LabelKind, LabelValue
+from annotate.models.schema import (
+    DEFAULT_DIRECTIONS,
+    DEFAULT_SCHEMA,
+    LabelKind,
+    LabelValue,
+    ReplyLabelScope,
+    Toward,
+)
 
 __all__ = [
+    "DEFAULT_DIRECTIONS",
     "DEFAULT_SCHEMA",
     "AgreementFigures",
     "AnnotationEvent",
@@ -37,6 +45,8 @@ __all__ = [
     "LabelValue",
     "Relation",
     "ReplyLabel",
+    "ReplyLabelScope",
     "ReviewStatus",
     "ThreadReview",
+    "Toward",
 ]

@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from annotate.models.schema import LabelValue
-from threads.models import Article, Comment
+from annotate.models.schema import LabelValue, Toward
+from threads.models import Article, Comment, Corpus
 
 
 class Claim(models.Model):
@@ -33,6 +33,11 @@ class Claim(models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="claims", db_index=False
     )
+    # The article's corpus, kept on the row (set by the services and the importer, held equal
+    # to the article's by a trigger, annotate migration 0005) so that a list of one corpus's
+    # claims in id order reads that corpus's rows alone through (corpus, id), whatever the
+    # other corpora hold.
+    corpus = models.ForeignKey(Corpus, on_delete=models.CASCADE, related_name="+", db_index=False)
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="claims"
     )
@@ -58,7 +63,7 @@ class Claim(models.Model):
     )
     note = models.TextField(blank=True)
     # Free {name: value} pairs kept from an imported corpus (brat attributes), exported as they
-    # came; values are strings. A trigger holds the shape (annotate migration 0004).
+    # came; values are strings. A trigger holds the shape (annotate migration 0006).
     attributes = models.JSONField(default=dict, blank=True)
     is_gold = models.BooleanField(default=False)
     # Gold only: the annotator the claim was accepted from (null: drawn by the reviewer). For
@@ -82,6 +87,7 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["article", "annotator"], name="claim_article_annotator"),
             models.Index(fields=["updated_at"], name="claim_updated_at"),
+            models.Index(fields=["corpus", "id"], name="claim_corpus_id"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="claim_start_before_end"),
@@ -105,7 +111,9 @@ class Claim(models.Model):
 
 
 class ReplyLabel(models.Model):
-    """How a comment relates to its parent (or to the article, for a top-level comment)."""
+    """How a comment relates to its parent (the article, for a top-level comment) or, with
+    ``toward`` root, to the thread's root, the article: one label per annotator, comment and
+    direction (and one gold label per comment and direction)."""
 
     annotator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reply_labels"
@@ -114,10 +122,14 @@ class ReplyLabel(models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="reply_labels", db_index=False
     )
+    corpus = models.ForeignKey(  # the article's, as for claims
+        Corpus, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reply_labels")
     label = models.ForeignKey(  # a key and a trigger, as a claim's label values are
         LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False
     )
+    toward = models.CharField(max_length=6, choices=Toward.choices, default=Toward.PARENT)
     is_gold = models.BooleanField(default=False)
     # Gold only, as for claims: the annotator it was accepted from, null when the reviewer chose.
     source = models.ForeignKey(
@@ -136,21 +148,26 @@ class ReplyLabel(models.Model):
         indexes = [
             models.Index(fields=["article", "annotator"], name="replylabel_article_annotator"),
             models.Index(fields=["updated_at"], name="replylabel_updated_at"),
+            models.Index(fields=["corpus", "id"], name="replylabel_corpus_id"),
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["annotator", "comment", "is_gold"], name="replylabel_unique_per_comment"
+                fields=["annotator", "comment", "is_gold", "toward"],
+                name="replylabel_unique_per_direction",
             ),
             # Gold is one settled version, whichever reviewer settled each label.
             models.UniqueConstraint(
-                fields=["comment"],
+                fields=["comment", "toward"],
                 condition=Q(is_gold=True),
-                name="replylabel_one_gold_per_comment",
+                name="replylabel_one_gold_per_direction",
+            ),
+            models.CheckConstraint(
+                condition=Q(toward__in=Toward.values), name="replylabel_toward_known"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.comment_id}: {self.label_id}"
+        return f"{self.comment_id} ({self.toward}): {self.label_id}"
 
 
 class Relation(models.Model):
@@ -164,7 +181,7 @@ class Relation(models.Model):
 
     ``article``, ``annotator`` and ``is_gold`` repeat what the claims say, so relations are read
     and filtered as claims are; triggers keep them equal to both claims' (annotate migration
-    0004). For gold, ``annotator`` is the reviewer who settled the relation and ``source`` the
+    0006). For gold, ``annotator`` is the reviewer who settled the relation and ``source`` the
     annotator it was accepted from (null: drawn by the reviewer).
     """
 

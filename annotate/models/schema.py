@@ -1,5 +1,6 @@
 """A corpus's label schema: claim types, stances, stance targets, reply labels and relation
-types, with their keys and colours; the defaults every new corpus starts with."""
+types, with their keys and colours, the directions its reply labels take; the defaults every new
+corpus starts with."""
 
 from __future__ import annotations
 
@@ -15,6 +16,61 @@ class LabelKind(models.TextChoices):
     STANCE_TARGET = "stance_target", "stance target"
     REPLY_LABEL = "reply_label", "reply label"
     RELATION = "relation", "relation type"
+
+
+class Toward(models.TextChoices):
+    """What a reply label is about: the text the comment answers (its parent, the article for
+    a top-level comment) or the thread's root, the article (DESIGN.md "Reply label")."""
+
+    PARENT = "parent", "toward the parent"
+    ROOT = "root", "toward the article"
+
+
+# What a corpus labels when its schema does not say: replies toward their parent only.
+DEFAULT_DIRECTIONS: tuple[str, ...] = (Toward.PARENT.value,)
+
+
+class ReplyLabelScope(models.Model):
+    """Which directions a corpus's reply labels take: toward the parent, toward the article
+    (the root), or both. Part of the corpus's label schema; a corpus without a row labels
+    toward the parent only (``DEFAULT_DIRECTIONS``), as every corpus did before."""
+
+    corpus = models.OneToOneField(
+        Corpus, on_delete=models.CASCADE, primary_key=True, related_name="reply_scope"
+    )
+    toward_parent = models.BooleanField(
+        default=True,
+        verbose_name="toward the parent",
+        help_text="How a comment relates to the text it answers (the article, for a top-level "
+        "comment), as DAST's SDQC_Parent.",
+    )
+    toward_root = models.BooleanField(
+        default=False,
+        verbose_name="toward the article",
+        help_text="How a comment relates to the thread's root, the article, as RumourEval's "
+        "SDQC labels and DAST's SDQC_Submission.",
+    )
+
+    class Meta:
+        verbose_name = "reply-label directions"
+        verbose_name_plural = "reply-label directions"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(toward_parent=True) | Q(toward_root=True),
+                name="replylabelscope_some_direction",
+                violation_error_message="Reply labels need a direction: toward the parent, "
+                "toward the article, or both.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return ", ".join(self.directions)
+
+    @property
+    def directions(self) -> tuple[str, ...]:
+        """The directions labelled, parent first."""
+        on = ((Toward.PARENT, self.toward_parent), (Toward.ROOT, self.toward_root))
+        return tuple(toward.value for toward, labelled in on if labelled)
 
 
 class LabelValue(models.Model):

@@ -44,6 +44,8 @@ def agreement(request: HttpRequest, slug: str) -> HttpResponse:
             "alpha_nominal": figures["reply_labels"]["alpha_nominal"],
             "f1": figures["claims"]["span_f1"]["overlap"]["micro"],
             "kappa": figures["reply_labels"]["kappa_mean_pairwise"],
+            # Where the corpus labels both directions: the one toward the root, the article.
+            "root": figures.get("reply_labels_by_direction", {}).get("root"),
         }
         for thread_id, figures in report["threads"].items()
     ]

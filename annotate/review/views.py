@@ -24,7 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from annotate.access import get_thread_for_reviewer
-from annotate.models import Claim, ReplyLabel, ReviewStatus, ThreadReview
+from annotate.models import Claim, ReplyLabel, ReviewStatus, ThreadReview, Toward
 from annotate.selectors.assignments import COMMENT_FIELDS
 from annotate.selectors.review import (
     review_home,
@@ -289,15 +289,20 @@ def reply_accept(request: ReviewerRequest, article_id: int) -> HttpResponse:
 
 @require_POST
 def reply_majority(request: ReviewerRequest, article_id: int) -> HttpResponse:
-    """Make the annotators' majority reply label on ``comment`` its gold one."""
+    """Make the annotators' majority reply label on ``comment`` toward ``toward`` (``parent``,
+    the default, or ``root``) its gold one in that direction."""
     article = get_thread_for_reviewer(request.user, article_id)
     comment = comment_for_key(article, request.POST.get("comment", ""))
     if comment is None:
         return HttpResponseBadRequest("The article has no reply label.")
+    toward = request.POST.get("toward", Toward.PARENT)
+    if toward not in Toward.values:
+        return HttpResponseBadRequest("A reply label is toward “parent” or “root”.")
     try:
         gold.gold_reply_label_majority(
             reviewer=request.user,
             comment=comment,
+            toward=toward,
             seen=request.POST.get("seen", ""),
             seen_gold=request.POST.get("seen_gold", ""),
         )

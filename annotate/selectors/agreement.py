@@ -2,8 +2,8 @@
 
 The computation (``annotate.agreement``) knows nothing of the database; this turns rows into
 its records in a fixed number of queries whatever the number of threads (articles, comments,
-claims, reply labels, done assignments, label names: one query each), so a stale corpus is
-read in one pass.
+claims, reply labels, done assignments, label names: one query each, and the directions the
+corpus labels replies in), so a stale corpus is read in one pass.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.db.models.functions import Length
 
 from annotate.agreement import ClaimRecord, ReplyLabelRecord, Text, ThreadStudy
 from annotate.models import Assignment, AssignmentStatus, Claim, LabelValue, ReplyLabel
+from annotate.selectors.schema import reply_directions_get
 from threads.models import Article, Comment, Corpus
 
 CLAIM_TARGET = "claim"  # the target kind of a claim that answers another claim
@@ -26,9 +27,12 @@ def agreement_studies(*, corpus: Corpus, article_ids: Iterable[int]) -> dict[int
 
     Gold labels are not an annotator's and stay out. A claim's ``order`` is its place in the
     export (annotator, text in display order, start, end, created_at, id), which only breaks
-    ties in the overlap matching.
+    ties in the overlap matching. Every study declares the directions the corpus labels, so
+    ``reply_labels`` is the parent direction in every thread where the corpus labels it, and
+    each direction is reported apart where it labels both.
     """
     ids = list(article_ids)
+    directions = reply_directions_get(corpus=corpus)
     names = dict(LabelValue.objects.filter(corpus=corpus).values_list("pk", "name"))
     bodies = dict(
         Article.objects.filter(corpus=corpus, pk__in=ids)
@@ -65,12 +69,12 @@ def agreement_studies(*, corpus: Corpus, article_ids: Iterable[int]) -> dict[int
     ):
         claims[row[0]].append(row)
     labels: dict[int, list[ReplyLabelRecord]] = defaultdict(list)
-    for article_id, username, comment_id, label_id in (
+    for article_id, username, comment_id, label_id, toward in (
         ReplyLabel.objects.filter(article_id__in=bodies, is_gold=False)
-        .values_list("article_id", "annotator__username", "comment_id", "label_id")
+        .values_list("article_id", "annotator__username", "comment_id", "label_id", "toward")
         .order_by()
     ):
-        labels[article_id].append(ReplyLabelRecord(username, comment_id, names[label_id]))
+        labels[article_id].append(ReplyLabelRecord(username, comment_id, names[label_id], toward))
     done: dict[int, set[str]] = defaultdict(set)
     for article_id, username in Assignment.objects.filter(
         article_id__in=bodies, status=AssignmentStatus.DONE
@@ -113,5 +117,6 @@ def agreement_studies(*, corpus: Corpus, article_ids: Iterable[int]) -> dict[int
             claims=records,
             reply_labels=labels[article_id],
             annotators=sorted(annotators),
+            reply_directions=directions,
         )
     return studies

@@ -26,6 +26,7 @@ from annotate.models import (
     Relation,
     ReplyLabel,
 )
+from annotate.selectors.schema import reply_directions_get
 from threads.models import Article, Comment, Corpus
 
 
@@ -46,10 +47,12 @@ def api_corpus_list(*, user: AnyUser) -> QuerySet[Corpus]:
 
 
 def api_corpus_get(*, user: AnyUser, slug: str) -> Corpus | None:
-    """The visible corpus with ``slug`` and its label schema (two queries), or None."""
-    corpus = api_corpus_list(user=user).filter(slug=slug).first()
+    """The visible corpus with ``slug``, its label schema and its reply-label directions (two
+    queries), or None."""
+    corpus = api_corpus_list(user=user).filter(slug=slug).select_related("reply_scope").first()
     if corpus is not None:
         corpus.label_schema = list(LabelValue.objects.filter(corpus=corpus))  # type: ignore[attr-defined]
+        corpus.reply_directions = reply_directions_get(corpus=corpus)  # type: ignore[attr-defined]
     return corpus
 
 
@@ -129,6 +132,7 @@ def api_reply_label_list(*, user: AnyUser) -> QuerySet[ReplyLabel, Mapping[str, 
             "article_id",
             "comment_id",
             "label_id",
+            "toward",
             "is_gold",
             "created_at",
             "updated_at",
@@ -144,7 +148,7 @@ def api_relation_list(*, user: AnyUser) -> QuerySet[Relation, Mapping[str, Any]]
     """Relations ``user`` may read (as claims: see :func:`api_claim_list`), as rows of plain
     values: one query a page."""
     return (
-        Relation.objects.filter(api_labels_visible_q(user))
+        Relation.objects.filter(api_labels_visible_q(user, corpus="article__corpus_id"))
         .values(
             "id",
             "article_id",
@@ -173,6 +177,14 @@ def api_relations_from(*, claim_ids: list[int]) -> dict[int, list[tuple[int, int
     ):
         found.setdefault(from_id, []).append((type_id, to_id))
     return found
+
+
+def api_corpus_id(*, slug: str) -> int | None:
+    """The id of the corpus ``slug`` (None if there is none), for the lists' ``corpus`` filter.
+
+    Any corpus: what the user may read is the lists' own filter.
+    """
+    return Corpus.objects.filter(slug=slug).values_list("id", flat=True).first()
 
 
 def api_label_names_by_id(*, user: AnyUser) -> dict[int, str]:

@@ -1,13 +1,17 @@
-"""A corpus's label schema, read once per request and handed to everything that shows labels."""
+"""A corpus's label schema, read once per request and handed to everything that shows labels,
+and the directions its reply labels take."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from annotate.models import (
+    DEFAULT_DIRECTIONS,
     LabelKind,
     LabelValue,
+    ReplyLabelScope,
 )
+from threads.models import Corpus
 
 
 @dataclass
@@ -54,3 +58,13 @@ def schema_get(*, corpus_id: int) -> Schema:
 def label_value_get(*, pk: int) -> LabelValue | None:
     """A label value by id; whether it fits the corpus and kind is the services' check."""
     return LabelValue.objects.filter(pk=pk).first()
+
+
+def reply_directions_get(*, corpus: Corpus) -> tuple[str, ...]:
+    """The directions ``corpus`` labels replies in (``"parent"``, ``"root"``), parent first. No
+    query when the corpus was read with ``select_related("reply_scope")``, as the thread and
+    review pages read it; without a row, toward the parent only."""
+    try:
+        return corpus.reply_scope.directions
+    except ReplyLabelScope.DoesNotExist:
+        return DEFAULT_DIRECTIONS

@@ -86,7 +86,7 @@ class TextView:
 class CommentItem:
     comment: Comment
     text: TextView
-    reply_label: ReplyLabel | None
+    reply_labels: dict[str, ReplyLabel]  # the annotator's, by direction ("parent", "root")
     descendants: int = 0
     closes: int = 0  # how many open comment boxes end after this one
     # Set on the first comment of a run whose parent's box is in an earlier page: the id of the
@@ -210,9 +210,10 @@ def _comment_page(
     labels = list(
         _own_reply_labels(annotator=annotator, article_id=article.pk).filter(comment_id__in=ids)
     )
+    labels_by_comment: dict[int, dict[str, ReplyLabel]] = defaultdict(dict)
     for reply_label in labels:
         reply_label.label = schema.by_id[reply_label.label_id]
-    label_by_comment = {r.comment_id: r for r in labels}
+        labels_by_comment[reply_label.comment_id][reply_label.toward] = reply_label
     by_text: dict[int | None, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_text[claim.comment_id].append(claim)
@@ -223,7 +224,7 @@ def _comment_page(
             CommentItem(
                 comment=c,
                 text=TextView(str(c.pk), c, c.text, by_text.get(c.pk, []), relations),
-                reply_label=label_by_comment.get(c.pk),
+                reply_labels=labels_by_comment.get(c.pk, {}),
                 descendants=c.subtree_end - c.position - 1,
             )
         )
@@ -455,10 +456,15 @@ def own_relation_get(
     )
 
 
-def own_reply_label_get(*, annotator: AbstractBaseUser, comment: Comment) -> ReplyLabel | None:
-    """``annotator``'s own reply label on ``comment``, if any (its label value id only)."""
+def own_reply_label_get(
+    *, annotator: AbstractBaseUser, comment: Comment, toward: str
+) -> ReplyLabel | None:
+    """``annotator``'s own reply label on ``comment`` toward ``toward``, if any (its label value
+    id only)."""
     return (
-        ReplyLabel.objects.filter(comment=comment, annotator_id=annotator.pk, is_gold=False)
+        ReplyLabel.objects.filter(
+            comment=comment, annotator_id=annotator.pk, is_gold=False, toward=toward
+        )
         .only("label_id")
         .first()
     )

@@ -174,6 +174,7 @@ def _claim_create(
     claim = Claim(
         annotator_id=annotator.pk,
         article=article,
+        corpus_id=corpus_id,
         comment=comment,
         start=start,
         end=end,
@@ -414,6 +415,7 @@ def claim_restore(*, actor: AbstractBaseUser, article: Article, claim_id: int) -
         pk=claim_id,
         annotator_id=actor.pk,
         article=article,
+        corpus_id=article.corpus_id,
         comment=comment,
         start=before["start"],
         end=before["end"],

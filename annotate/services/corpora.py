@@ -1,5 +1,5 @@
-"""Corpora and their label schemas: creating a corpus with the default schema, and the rule that a
-label value in use is never deleted, only retired."""
+"""Corpora and their label schemas: creating a corpus with the default schema, the rule that a
+label value in use is never deleted, only retired, and the directions reply labels take."""
 
 from __future__ import annotations
 
@@ -7,15 +7,21 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 
 from annotate.models import (
+    DEFAULT_DIRECTIONS,
     DEFAULT_SCHEMA,
     Claim,
     LabelKind,
     LabelValue,
     Relation,
     ReplyLabel,
+    ReplyLabelScope,
+    Toward,
 )
+from annotate.selectors.schema import reply_directions_get
+from annotate.services.agreement import agreement_forget_corpus
 from threads.models import Corpus
 
 
@@ -102,3 +108,96 @@ def label_value_delete(*, value: LabelValue) -> None:
             "it cannot be deleted, only retired."
         )
     value.delete()
+
+
+def _directions_named(directions: Iterable[str]) -> str:
+    return " and ".join(Toward(d).label for d in sorted(directions))
+
+
+def toward_known_check(toward: str) -> None:
+    """A reply label is toward "parent" or "root"."""
+    if toward not in Toward.values:
+        raise ValidationError(
+            {"toward": f"No direction {toward!r}: a reply label is toward “parent” or “root”."}
+        )
+
+
+def reply_direction_check(*, corpus: Corpus, toward: str) -> None:
+    """A reply label's direction must be one the corpus's schema labels (``corpus`` read with
+    its ``reply_scope``, as the pages read it, costs no query)."""
+    toward_known_check(toward)
+    labelled = reply_directions_get(corpus=corpus)
+    if toward not in labelled:
+        raise ValidationError(
+            {
+                "toward": f"This corpus does not label replies {Toward(toward).label}, only "
+                f"{_directions_named(labelled)}: an admin can turn it on in the corpus's schema."
+            }
+        )
+
+
+def _directions_stored(corpus: Corpus) -> set[str]:
+    """The directions the database holds for ``corpus`` (not a cached row a form may have
+    changed in memory before it is saved)."""
+    scope = ReplyLabelScope.objects.filter(corpus=corpus).first()
+    return set(DEFAULT_DIRECTIONS if scope is None else scope.directions)
+
+
+def reply_directions_check(*, corpus: Corpus, directions: Iterable[str]) -> set[str]:
+    """``directions`` as :func:`reply_directions_set` would take them, or the ValidationError it
+    would raise (the admin's form asks before it saves)."""
+    wanted = set(directions)
+    unknown = sorted(wanted - set(Toward.values))
+    if unknown:
+        raise ValidationError(
+            f"No direction {unknown[0]!r}: reply labels are toward “parent” or “root”."
+        )
+    if not wanted:
+        raise ValidationError(
+            "Reply labels need a direction: toward the parent, toward the article, or both."
+        )
+    dropped = _directions_stored(corpus) - wanted
+    if dropped:
+        in_use = dict(
+            ReplyLabel.objects.filter(article__corpus=corpus, toward__in=dropped)
+            .order_by()
+            .values_list("toward")
+            .annotate(n=Count("pk"))
+            .values_list("toward", "n")
+        )
+        if in_use:
+            toward, n = sorted(in_use.items())[0]
+            raise ValidationError(
+                f"{n} reply label{'s are' if n != 1 else ' is'} given {Toward(toward).label} in "
+                "this corpus: that direction cannot be turned off while they exist."
+            )
+    return wanted
+
+
+@transaction.atomic
+def reply_directions_set(*, corpus: Corpus, directions: Iterable[str]) -> tuple[str, ...]:
+    """Label ``corpus``'s replies in ``directions`` (``"parent"``, ``"root"``, or both); return
+    them, parent first. Refused: none, an unknown one, or turning off a direction that reply
+    labels are given in (nothing an annotator did is hidden). A change of directions changes
+    the agreement figures (``reply_labels`` is the parent direction only where there is one),
+    so the corpus's kept figures are forgotten."""
+    before = _directions_stored(corpus)
+    wanted = reply_directions_check(corpus=corpus, directions=directions)
+    scope, _ = ReplyLabelScope.objects.update_or_create(
+        corpus=corpus,
+        defaults={"toward_parent": Toward.PARENT in wanted, "toward_root": Toward.ROOT in wanted},
+    )
+    corpus.reply_scope = scope
+    if wanted != before:
+        agreement_forget_corpus(corpus=corpus)
+    return scope.directions
+
+
+def reply_directions_enable(*, corpus: Corpus, directions: Iterable[str]) -> list[str]:
+    """Turn on those of ``directions`` the corpus does not label yet (an import whose file
+    labels them); return them, parent first."""
+    before = _directions_stored(corpus)
+    added = sorted(set(directions) - before)
+    if added:
+        reply_directions_set(corpus=corpus, directions=[*before, *added])
+    return added

@@ -1,8 +1,7 @@
-"""Reply labels: set or clear how a comment relates to its parent, recorded in the history."""
+"""Reply labels: set or clear how a comment relates to its parent or to the thread's root (the
+article), one label per direction the corpus labels, recorded in the history."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -14,27 +13,18 @@ from annotate.models import (
     LabelKind,
     LabelValue,
     ReplyLabel,
+    Toward,
 )
 from annotate.services.agreement import agreement_forget
 from annotate.services.assignments import assignment_touch
 from annotate.services.claim_checks import labels_writable_check
-from annotate.services.corpora import label_value_check
-from annotate.services.history import history_record
+from annotate.services.corpora import (
+    label_value_check,
+    reply_direction_check,
+    toward_known_check,
+)
+from annotate.services.history import history_record, reply_label_snapshot
 from threads.models import Comment
-
-
-def _reply_label_snapshot(reply_label: ReplyLabel) -> dict[str, Any]:
-    return {
-        "id": reply_label.pk,
-        "annotator_id": reply_label.annotator_id,
-        "article_id": reply_label.article_id,
-        "comment_id": reply_label.comment_id,
-        "label": reply_label.label.name,
-        "label_id": reply_label.label_id,
-        "is_gold": reply_label.is_gold,
-        "created_at": reply_label.created_at.isoformat(),
-        "updated_at": reply_label.updated_at.isoformat(),
-    }
 
 
 @transaction.atomic
@@ -43,18 +33,22 @@ def reply_label_set(
     annotator: AbstractBaseUser,
     comment: Comment,
     label: LabelValue | None,
+    toward: str = Toward.PARENT,
     assignment: Assignment | None = None,
 ) -> ReplyLabel:
-    """Set the annotator's one reply label on ``comment`` (creating or replacing it); refused
-    on a thread they marked done (``assignment``, when the caller has read it, spares a query)."""
-    corpus_id = comment.article.corpus_id  # no query when the caller loaded it (the views do)
+    """Set the annotator's one reply label on ``comment`` toward ``toward`` (creating or
+    replacing it); refused in a direction the corpus does not label, and on a thread they marked
+    done (``assignment``, when the caller has read it, spares a query)."""
+    # No query when the caller loaded the article, its corpus and its scope (the views do).
+    reply_direction_check(corpus=comment.article.corpus, toward=toward)
+    corpus_id = comment.article.corpus_id
     labels_writable_check(
         annotator_id=annotator.pk, article_id=comment.article_id, assignment=assignment
     )
     existing = (
         ReplyLabel.objects.select_for_update(of=("self",))
         .select_related("label")
-        .filter(annotator_id=annotator.pk, comment=comment, is_gold=False)
+        .filter(annotator_id=annotator.pk, comment=comment, is_gold=False, toward=toward)
         .first()
     )
     if existing is not None and label is not None and existing.label_id == label.pk:
@@ -69,8 +63,10 @@ def reply_label_set(
                 created = ReplyLabel.objects.create(
                     annotator_id=annotator.pk,
                     article_id=comment.article_id,
+                    corpus_id=corpus_id,
                     comment=comment,
                     label=label,
+                    toward=toward,
                     created_at=now,
                     updated_at=now,
                 )
@@ -80,7 +76,7 @@ def reply_label_set(
             existing = (
                 ReplyLabel.objects.select_for_update(of=("self",))
                 .select_related("label")
-                .get(annotator_id=annotator.pk, comment=comment, is_gold=False)
+                .get(annotator_id=annotator.pk, comment=comment, is_gold=False, toward=toward)
             )
             if existing.label_id == label.pk:
                 return existing
@@ -90,7 +86,7 @@ def reply_label_set(
         action = EventAction.CREATE
     else:
         assert existing is not None
-        before = _reply_label_snapshot(existing)
+        before = reply_label_snapshot(existing)
         existing.label = label
         existing.updated_at = now
         existing.save(update_fields=["label", "updated_at"])
@@ -103,7 +99,7 @@ def reply_label_set(
         object_id=reply_label.pk,
         article_id=comment.article_id,
         before=before,
-        after=_reply_label_snapshot(reply_label),
+        after=reply_label_snapshot(reply_label),
     )
     agreement_forget(article_id=comment.article_id)
     assignment_touch(annotator=annotator, article_id=comment.article_id)
@@ -112,22 +108,27 @@ def reply_label_set(
 
 @transaction.atomic
 def reply_label_clear(
-    *, annotator: AbstractBaseUser, comment: Comment, assignment: Assignment | None = None
+    *,
+    annotator: AbstractBaseUser,
+    comment: Comment,
+    toward: str = Toward.PARENT,
+    assignment: Assignment | None = None,
 ) -> bool:
-    """Remove the annotator's reply label on ``comment``; return whether there was one. Refused
-    on a thread they marked done."""
+    """Remove the annotator's reply label on ``comment`` toward ``toward``; return whether there
+    was one. Refused on a thread they marked done."""
+    toward_known_check(toward)  # a direction no longer labelled has no labels to clear
     labels_writable_check(
         annotator_id=annotator.pk, article_id=comment.article_id, assignment=assignment
     )
     existing = (
         ReplyLabel.objects.select_for_update(of=("self",))
         .select_related("label")
-        .filter(annotator_id=annotator.pk, comment=comment, is_gold=False)
+        .filter(annotator_id=annotator.pk, comment=comment, is_gold=False, toward=toward)
         .first()
     )
     if existing is None:
         return False
-    before = _reply_label_snapshot(existing)
+    before = reply_label_snapshot(existing)
     pk = existing.pk
     existing.delete()
     history_record(

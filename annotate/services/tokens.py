@@ -17,3 +17,9 @@ def token_regenerate(*, user: User) -> Token:
 def token_get(*, user: User) -> Token | None:
     """``user``'s API token, if they made one."""
     return Token.objects.filter(user=user).first()
+
+
+def token_revoke(*, user: User) -> int:
+    """Delete ``user``'s API token, if any (their password changed); how many were deleted."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return deleted

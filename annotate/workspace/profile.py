@@ -6,11 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from annotate.services.tokens import token_get, token_regenerate
 
 
+# The page shows the token: no browser or proxy may keep a copy (Cache-Control: no-store).
+@never_cache
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)  # LoginRequiredMiddleware: only signed-in users

@@ -27,14 +27,14 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from annotate.access import corpus_roles_for, get_thread_for_annotator
-from annotate.models import Assignment, AssignmentStatus
+from annotate.models import Assignment, AssignmentStatus, Toward
 from annotate.selectors.assignments import (
     assignment_list,
     assignment_next,
     assignment_progress,
 )
 from annotate.selectors.progress import corpus_list_with_counts
-from annotate.selectors.schema import label_value_get, schema_get
+from annotate.selectors.schema import label_value_get, reply_directions_get, schema_get
 from annotate.selectors.workspace import (
     ARTICLE_KEY,
     comment_page_get,
@@ -143,6 +143,7 @@ def thread_context(request: AnnotatorRequest, article_id: int, start: int = 0) -
             (v.pk, v.colour, strong_colour(v.colour)) for v in workspace.schema.values
         ],
         "reply_values": workspace.schema.reply_labels,
+        "directions": reply_directions_get(corpus=workspace.article.corpus),
         "reply_url": reverse("annotate:reply-label", args=[workspace.article.pk]),
         "reply_keys_json": json.dumps(
             {v.key: v.pk for v in workspace.schema.reply_labels if v.key}
@@ -183,6 +184,7 @@ def comment_page(request: AnnotatorRequest, article_id: int) -> HttpResponse:
             "assignment": assignment,
             "page": page,
             "reply_values": schema.reply_labels,
+            "directions": reply_directions_get(corpus=assignment.article.corpus),
             "reply_url": reverse("annotate:reply-label", args=[article_id]),
         },
     )
@@ -216,12 +218,16 @@ def comment_for_key(article: Article, key: str) -> Comment | None:
 @require_POST
 def reply_label(request: AnnotatorRequest, article_id: int) -> HttpResponse:
     """Set (``label`` = a value id) or clear (``label`` empty) the user's reply label on
-    ``comment``. Returns the comment's reply-label control and, out of band, the progress."""
+    ``comment`` toward ``toward`` (``parent``, the default, or ``root``). Returns that
+    reply-label control and, out of band, the progress."""
     assignment = assignment_for(request, article_id)
     article = assignment.article
     comment_id, label_id = request.POST.get("comment", ""), request.POST.get("label", "")
+    toward = request.POST.get("toward", Toward.PARENT)
     if not is_id(comment_id) or not (label_id == "" or is_id(label_id)):
         return HttpResponseBadRequest("A reply label needs a comment and a label value.")
+    if toward not in Toward.values:
+        return HttpResponseBadRequest("A reply label is toward “parent” or “root”.")
     comment = comment_for_key(article, comment_id)
     assert comment is not None
     error = ""
@@ -232,11 +238,15 @@ def reply_label(request: AnnotatorRequest, article_id: int) -> HttpResponse:
             if value is None:
                 return HttpResponseBadRequest("No such label value.")
             current = reply_labels.reply_label_set(
-                annotator=request.user, comment=comment, label=value, assignment=assignment
+                annotator=request.user,
+                comment=comment,
+                label=value,
+                toward=toward,
+                assignment=assignment,
             )
         else:
             reply_labels.reply_label_clear(
-                annotator=request.user, comment=comment, assignment=assignment
+                annotator=request.user, comment=comment, toward=toward, assignment=assignment
             )
     except ValidationError as exc:
         error = " ".join(messages_of(exc))
@@ -246,7 +256,7 @@ def reply_label(request: AnnotatorRequest, article_id: int) -> HttpResponse:
         return redirect(reverse("annotate:thread", args=[article.pk]) + f"#c{comment.pk}")
     schema = schema_get(corpus_id=article.corpus_id)
     if error:
-        current = own_reply_label_get(annotator=request.user, comment=comment)
+        current = own_reply_label_get(annotator=request.user, comment=comment, toward=toward)
     labelled, total = assignment_progress(assignment=assignment)
     return render(
         request,
@@ -256,6 +266,7 @@ def reply_label(request: AnnotatorRequest, article_id: int) -> HttpResponse:
             "assignment": assignment,
             "c": comment,
             "reply_label": current,
+            "toward": toward,
             "reply_values": schema.reply_labels,
             "reply_url": reverse("annotate:reply-label", args=[article.pk]),
             "reply_error": error,

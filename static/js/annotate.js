@@ -4,7 +4,10 @@
  *  - Turn the browser's text selection into Unicode *code point* offsets of the stored text.
  *    The DOM counts UTF-16 units (an emoji is 2), Python counts code points (an emoji is 1),
  *    and a selection may start or end inside a highlight <mark> or outside the text box.
- *  - Keyboard shortcuts (j/k, label keys, Enter, Esc, ?).
+ *  - Keyboard shortcuts (j/k, label keys, Enter, Esc, ?). A comment has a reply-label bar for
+ *    each direction its corpus labels (toward the parent, toward the article): the label keys
+ *    set the first bar, Shift with the same keys the second (Shift+1 is "!" as a key on most
+ *    layouts, so the second bar reads the physical key, event.code).
  *  - Show, place and close the claim editor; collapse and expand reply subtrees.
  *  - Open the claim form on a touchscreen too (no mouseup there: the selection settles, then
  *    the finger lifts), and say so when a selection runs across two texts.
@@ -375,14 +378,23 @@
     return true;
   }
 
-  function pressLabelKey(key) {
+  /** The key a label shortcut names: the key itself, or with Shift the unshifted key of the
+   * same physical key (a digit or a letter). */
+  function labelKey(event) {
+    if (!event.shiftKey) return event.key;
+    const code = /^(?:Digit|Numpad)(\d)$|^Key([A-Z])$/.exec(event.code || "");
+    return code ? code[1] || code[2].toLowerCase() : "";
+  }
+
+  /** Press a reply-label key on the current comment's first bar (`bar` 0) or second (1). */
+  function pressLabelKey(key, bar) {
     if (!current || !current.classList.contains("comment")) return false;
+    const control = current.querySelectorAll(":scope > .chead .rl")[bar];
+    if (!control) return false;
     if (readonly() && (key === "0" || replyKeys[key])) {
       showToast(READONLY_MESSAGE);
       return true;
     }
-    const control = current.querySelector(":scope > .chead .rl");
-    if (!control) return false;
     if (key === "0") {
       const on = control.querySelector(".rlb.on");
       if (on) on.click(); // clicking the chosen label again clears it
@@ -476,7 +488,7 @@
       shortcuts.showModal();
     } else if (event.key === "Escape") {
       window.getSelection().removeAllRanges();
-    } else if (pressLabelKey(event.key)) {
+    } else if (pressLabelKey(labelKey(event), event.shiftKey ? 1 : 0)) {
       event.preventDefault();
     } else {
       return;

@@ -52,6 +52,7 @@ def build_thread(
             Claim(
                 annotator=annotator,
                 article=article,
+                corpus_id=corpus_id,
                 comment=comment,
                 start=start,
                 end=end,
@@ -75,6 +76,7 @@ def build_thread(
                     Claim(
                         annotator=annotator,
                         article=article,
+                        corpus_id=corpus_id,
                         comment=reply,
                         start=0,
                         end=7,

@@ -269,18 +269,18 @@ def _thread_status(client, thread) -> int:
     return client.get(reverse("annotate:thread", args=[thread["article"].pk])).status_code
 
 
-def test_it_reads_the_signed_in_user_from_the_session_cookie(client, thread, alice, password):
-    assert client.login(username="alice", password=password)
+def test_it_reads_the_signed_in_user_from_the_session_cookie(client, thread, alice):
+    client.force_login(alice)
     assert _thread_status(client, thread) == 200
     response = client.get(reverse("annotate:home"))
     assert response.context["user"] == alice
     assert response.context["user"].is_active and not response.context["user"].is_staff
 
 
-def test_signing_out_ends_the_session_for_every_copy_of_its_cookie(client, thread, password):
+def test_signing_out_ends_the_session_for_every_copy_of_its_cookie(client, thread, alice):
     from django.test import Client
 
-    assert client.login(username="alice", password=password)
+    client.force_login(alice)
     copy = Client()
     copy.cookies["sessionid"] = client.cookies["sessionid"].value  # as a stolen copy would be
     assert _thread_status(copy, thread) == 200
@@ -288,10 +288,10 @@ def test_signing_out_ends_the_session_for_every_copy_of_its_cookie(client, threa
     assert _thread_status(copy, thread) == 302
 
 
-def test_an_expired_session_signs_nobody_in(client, thread, password):
+def test_an_expired_session_signs_nobody_in(client, thread, alice):
     from django.utils import timezone
 
-    assert client.login(username="alice", password=password)
+    client.force_login(alice)
     session = client.session  # its copy in the cache and its row expire together
     session.set_expiry(timezone.now() - timezone.timedelta(seconds=1))
     session.save()
@@ -303,23 +303,23 @@ def test_an_unknown_session_key_signs_nobody_in(client, thread, password):
     assert _thread_status(client, thread) == 302
 
 
-def test_a_deactivated_annotator_is_signed_out(client, thread, alice, password):
-    assert client.login(username="alice", password=password)
+def test_a_deactivated_annotator_is_signed_out(client, thread, alice):
+    client.force_login(alice)
     alice.is_active = False
     alice.save()
     assert _thread_status(client, thread) == 302
 
 
-def test_a_password_change_elsewhere_ends_the_session(client, thread, alice, password):
-    assert client.login(username="alice", password=password)
+def test_a_password_change_elsewhere_ends_the_session(client, thread, alice):
+    client.force_login(alice)
     alice.set_password("another-password-1")
     alice.save()
     assert _thread_status(client, thread) == 302
 
 
-def test_a_deleted_user_is_signed_out(client, thread, charlie, password):
+def test_a_deleted_user_is_signed_out(client, thread, charlie):
     from django.contrib.auth.models import User
 
-    assert client.login(username="charlie", password=password)
+    client.force_login(charlie)
     User.objects.filter(username="charlie").delete()
     assert client.get(reverse("annotate:home")).status_code == 302

@@ -322,6 +322,7 @@ def _bulk_relations(article, n, *, stranger=False):
             Claim(
                 annotator=annotator,
                 article=article,
+                corpus=article.corpus,
                 start=up.start,
                 end=up.end,
                 quote=up.quote,
@@ -349,3 +350,48 @@ def test_it_accepts_a_bulk_insert_of_relations(article):
 def test_it_refuses_a_bulk_insert_with_one_wrong_relation(article):
     with pytest.raises(IntegrityError), transaction.atomic():
         _bulk_relations(article, 120, stranger=True)
+
+
+# --- Reply labels toward the parent or the root ---------------------------------------------
+
+
+def test_it_keeps_one_label_of_an_annotator_toward_each_direction(article):
+    comment = CommentFactory(article=article)
+    alice = UserFactory(username="alice")
+    ReplyLabelFactory(comment=comment, annotator=alice, toward="parent")
+    ReplyLabelFactory(comment=comment, annotator=alice, toward="root")
+    assert comment.reply_labels.count() == 2
+
+
+def test_it_refuses_a_second_label_of_an_annotator_toward_one_direction(article):
+    comment = CommentFactory(article=article)
+    alice = UserFactory(username="alice")
+    ReplyLabelFactory(comment=comment, annotator=alice, toward="root")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReplyLabelFactory(comment=comment, annotator=alice, toward="root")
+
+
+def test_it_refuses_a_second_gold_label_toward_one_direction(article):
+    comment = CommentFactory(article=article)
+    ReplyLabelFactory(comment=comment, is_gold=True, toward="root")
+    ReplyLabelFactory(comment=comment, is_gold=True, toward="parent")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReplyLabelFactory(comment=comment, is_gold=True, toward="root")
+
+
+def test_it_refuses_a_reply_label_toward_anything_but_parent_or_root(article):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReplyLabelFactory(comment=CommentFactory(article=article), toward="thesis")
+
+
+def test_it_labels_existing_reply_labels_toward_the_parent(article):
+    assert ReplyLabelFactory(comment=CommentFactory(article=article)).toward == "parent"
+
+
+def test_it_refuses_a_corpus_that_labels_no_direction(article):
+    from annotate.models import ReplyLabelScope
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReplyLabelScope.objects.create(
+            corpus=article.corpus, toward_parent=False, toward_root=False
+        )

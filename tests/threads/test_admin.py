@@ -94,7 +94,7 @@ def article_url(article: Article) -> str:
 def test_it_shows_the_comments_as_an_indented_tree(admin_client, thread):
     content = admin_client.get(article_url(thread["article"])).content.decode()
     c3 = thread["c3"]
-    assert f'id="comment-{c3.pk}" style="--depth: 2"' in content
+    assert f'class="tree-comment d2" id="comment-{c3.pk}" data-depth="2"' in content
     assert "Deeper 𝕏 reply." in content
     order = [content.index(f'id="comment-{thread[n].pk}"') for n in ("c1", "c2", "c3", "c4")]
     assert order == sorted(order)

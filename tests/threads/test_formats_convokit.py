@@ -276,9 +276,17 @@ def test_it_puts_labels_in_each_utterance_meta(tmp_path):
     assert [c["id"] for c in c1["threadlab_gold_claims"]] == [5]
     c2 = lines["russia-israel/c2"]["meta"]
     assert c2["threadlab_claims"][0]["stance_target"] == {"claim": 2}
-    assert c2["threadlab_reply_labels"] == [{"annotator": "alice", "label": "support"}]
+    assert c2["threadlab_reply_labels"] == [
+        {"annotator": "alice", "label": "support", "toward": "parent"}
+    ]
     assert c2["threadlab_gold_reply_labels"] == [
-        {"annotator": "victor", "label": "support", "settled_by": "victor", "source": None}
+        {
+            "annotator": "victor",
+            "label": "support",
+            "toward": "parent",
+            "settled_by": "victor",
+            "source": None,
+        }
     ]
 
 

@@ -148,10 +148,20 @@ def test_it_reads_annotations_and_gold_as_plain_dicts():
     ]
 
 
-def test_it_refuses_reply_labels_toward_the_root_it_cannot_keep_yet(tmp_path):
-    labels = [{"annotator": "alice", "comment_id": "c1", "label": "support", "toward": "root"}]
+def test_it_reads_one_label_of_an_annotator_toward_each_direction(tmp_path):
+    labels = [
+        {"annotator": "alice", "comment_id": "c1", "label": "support", "toward": "root"},
+        {"annotator": "alice", "comment_id": "c1", "label": "deny", "toward": "parent"},
+    ]
     path = write_lines(tmp_path, minimal(annotations={"claims": [], "reply_labels": labels}))
-    assert "\"toward\" 'root' is not supported yet" in str(read_error(path))
+    read = next(jsonl.read(path)).annotations["reply_labels"]  # type: ignore[index]
+    assert [(r["toward"], r["label"]) for r in read] == [("root", "support"), ("parent", "deny")]
+
+
+def test_it_refuses_a_reply_label_toward_anything_else(tmp_path):
+    labels = [{"annotator": "alice", "comment_id": "c1", "label": "support", "toward": "thesis"}]
+    path = write_lines(tmp_path, minimal(annotations={"claims": [], "reply_labels": labels}))
+    assert '"toward" \'thesis\' is neither "parent"' in str(read_error(path))
 
 
 def test_it_reads_a_reply_label_without_toward_as_toward_the_parent(tmp_path):
@@ -398,7 +408,7 @@ def test_it_rejects_a_reply_label_on_the_article(tmp_path):
 def test_it_rejects_two_reply_labels_by_one_annotator_on_one_comment(tmp_path):
     label = {"annotator": "alice", "comment_id": "c1", "label": "support"}
     error = read_error(write_lines(tmp_path, with_claims(labels=[label, dict(label)])))
-    assert "'alice' labels comment 'c1' twice" in str(error)
+    assert "'alice' labels comment 'c1' toward parent twice" in str(error)
 
 
 def test_it_rejects_a_claim_time_that_is_not_iso_8601(tmp_path):

@@ -207,8 +207,8 @@ def test_it_rejects_a_file_with_only_a_title_naming_its_line(tmp_path):
 # --- package entry points ----------------------------------------------------------------
 
 
-def test_it_lists_the_four_import_formats():
-    assert FORMATS == ("text", "jsonl", "convokit", "reddit")
+def test_it_lists_the_import_formats():
+    assert FORMATS == ("text", "jsonl", "convokit", "reddit", "labelstudio")
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 Pure code: no database, no annotation models (STYLE.md). One module per format:
 ``text``, ``jsonl``, ``convokit``, ``reddit`` read threads (DESIGN.md "Import
-formats"); ``jsonl``, ``csv`` and ``convokit`` also write them ("Export").
+formats"), ``labelstudio`` threads with their labels ("Labelled corpora");
+``jsonl``, ``csv`` and ``convokit`` also write them ("Export").
 ``tree.order_comments`` puts a thread's comments in display order.
 """
 
@@ -15,7 +16,9 @@ from pathlib import Path
 from threads.formats.records import CommentRecord, FormatError, ReadOptions, ThreadRecord
 
 __all__ = [
+    "FILES",
     "FORMATS",
+    "LABELLED_FORMATS",
     "CommentRecord",
     "FormatError",
     "ReadOptions",
@@ -31,17 +34,27 @@ _MODULES = {
     "jsonl": "jsonl",
     "convokit": "convokit",
     "reddit": "reddit",
+    "labelstudio": "labelstudio",
 }
-LABELLED_FORMATS: frozenset[str] = frozenset()
+LABELLED_FORMATS: frozenset[str] = frozenset({"labelstudio"})
 FORMATS = tuple(_MODULES)
 
-_ACCEPTED = (
-    "text (.txt), jsonl (.jsonl), convokit (a folder or its utterances.jsonl), reddit (.json)"
-)
+# What each format's files look like, for messages and the admin's upload form.
+FILES = {
+    "text": ".txt",
+    "jsonl": ".jsonl",
+    "convokit": "a folder or its utterances.jsonl",
+    "reddit": ".json",
+    "labelstudio": ".json (a Label Studio export)",
+}
+_ACCEPTED = ", ".join(f"{fmt} ({FILES[fmt]})" for fmt in FORMATS)
 
 
 def detect_format(path: Path) -> str:
-    """The format a file's name says it is in; a FormatError for a name that says nothing."""
+    """The format a file's name says it is in; a FormatError for a name that says nothing.
+
+    A ``.json`` file is the one name two formats share: its first item tells them apart.
+    """
     path = Path(path)
     if path.is_dir():
         return "convokit"
@@ -54,7 +67,10 @@ def detect_format(path: Path) -> str:
     if suffix == ".jsonl":
         return "jsonl"
     if suffix == ".json":
-        return "reddit"
+        # Both are JSON lists: a Label Studio export's tasks have "data" and "annotations".
+        from threads.formats.labelstudio import is_export
+
+        return "labelstudio" if is_export(path) else "reddit"
     raise FormatError(
         f"cannot tell the format from the name; accepted: {_ACCEPTED}"
         " (or name the format with --format)",

@@ -41,7 +41,8 @@ and the article utterance's ``meta["threadlab_id"]`` keeps the thread's own id.
 Conversation meta: ``title`` and ``url``. The article utterance's meta is the
 thread's meta. Labels go in each utterance's meta, as the plain dicts of the
 jsonl export: ``threadlab_claims`` (the claims on that text),
-``threadlab_reply_labels`` (``[{"annotator", "label"}]`` for that comment),
+``threadlab_reply_labels`` (``[{"annotator", "label", "toward"}]`` for that comment;
+``toward`` is ``"parent"`` when missing),
 ``threadlab_gold_claims`` and ``threadlab_gold_reply_labels`` (the same for
 gold, each with ``settled_by`` and ``source``). Reading takes them back into the
 thread's annotations and gold.
@@ -76,6 +77,8 @@ K_REPLY_LABELS = "threadlab_reply_labels"
 K_GOLD_CLAIMS = "threadlab_gold_claims"
 K_GOLD_REPLY_LABELS = "threadlab_gold_reply_labels"
 _LABEL_KEYS = (K_CLAIMS, K_REPLY_LABELS, K_GOLD_CLAIMS, K_GOLD_REPLY_LABELS)
+# A reply label in an utterance's meta: the jsonl export's, less the comment (the utterance).
+_LABEL_FIELDS = ("annotator", "label", "toward")
 # Corpora up to this many utterances are read once; larger ones twice, in flat memory.
 KEEP_UTTERANCES = 50_000
 
@@ -306,6 +309,7 @@ def _thread(
                         "annotator": label.get("annotator"),
                         "comment_id": cid,
                         "label": label.get("label"),
+                        "toward": label.get("toward", "parent"),
                         **provenance,
                     }
                 target.append(label)
@@ -395,13 +399,13 @@ class _Dump:
 
         by_text: dict[str | None, dict[str, list[dict[str, Any]]]] = {}
         for section, claims_key, labels_key, claim_keys, label_keys in (
-            (thread.annotations, K_CLAIMS, K_REPLY_LABELS, CLAIM_KEYS, ("annotator", "label")),
+            (thread.annotations, K_CLAIMS, K_REPLY_LABELS, CLAIM_KEYS, _LABEL_FIELDS),
             (
                 thread.gold,
                 K_GOLD_CLAIMS,
                 K_GOLD_REPLY_LABELS,
                 GOLD_CLAIM_KEYS,
-                ("annotator", "label", *PROVENANCE_KEYS),
+                (*_LABEL_FIELDS, *PROVENANCE_KEYS),
             ),
         ):
             if not section:

@@ -83,6 +83,7 @@ class ReadOptions:
     annotator: str | None = None  # whose labels the file's labels become
     as_gold: bool = False  # the file's labels become gold, settled by ``annotator``
     stance_attribute: str = "Stance"  # brat: the attribute that holds a claim's stance
+    strict_schema: bool = False  # refuse label values the corpus schema lacks (not add them)
     counts: Counter[str] = field(default_factory=Counter)
 
 

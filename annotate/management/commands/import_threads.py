@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotate.exchange import threads_import
 from threads.formats import FORMATS
-from threads.formats.records import FormatError
+from threads.formats.records import FormatError, ReadOptions
 from threads.formats.tree import ORPHAN_POLICIES
 
 
@@ -39,6 +39,17 @@ class Command(BaseCommand):
             help="a comment whose parent is not in the file: refuse the import (error), make "
             "it a top-level comment (attach) or leave it out with its replies (skip)",
         )
+        parser.add_argument(
+            "--annotator",
+            metavar="NAME",
+            help="labelled formats: whose the file's labels become (an account is created "
+            "if missing); by default each format's own annotator names",
+        )
+        parser.add_argument(
+            "--as-gold",
+            action="store_true",
+            help="labelled formats: the file's labels become gold, settled by the annotator",
+        )
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -50,6 +61,7 @@ class Command(BaseCommand):
                 fmt=options["format"],
                 orphans=options["orphans"],
                 progress=progress,
+                options=ReadOptions(annotator=options["annotator"], as_gold=options["as_gold"]),
             )
         except FormatError as exc:
             raise CommandError(str(exc)) from exc

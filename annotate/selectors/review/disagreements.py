@@ -1,14 +1,5 @@
-"""Disagreements among a thread's annotators, pure (DESIGN.md "Gold"; README "Reviewing").
-
-Among a thread's annotators (those assigned to it, and anyone with a label on it; gold is not an
-annotator):
-
-- claims are grouped by text, span and claim type; a group is a disagreement when only some
-  annotators marked that span, or when they gave it different stances or targets (a target
-  claim counts as its span);
-- a comment's reply labels disagree when not every annotator gave the same label (one
-  annotator without a label while another has one counts).
-"""
+"""Disagreements among a thread's annotators, worked out in Python from rows already read
+(see the package's docstring for the rules)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The reviewer's home list: the threads to review, those needing a reviewer first, in a fixed
-number of queries whatever the corpus's size."""
+"""The reviewer's home list: the threads of the corpora they review, those needing a reviewer
+first, with their disagreements."""
 
 from __future__ import annotations
 
@@ -131,11 +131,14 @@ def review_home(*, user: AbstractBaseUser, page_number: Any = 1) -> ReviewHome:
         ):
             claims_by[claim.article_id].append(claim)
             annotators[claim.article_id].add(claim.annotator_id)
-        replies: dict[int, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-        for article_id, comment_id, annotator_id, label_id in ReplyLabel.objects.filter(
+        # Per article, per (comment, direction): {annotator: label}.
+        replies: dict[int, dict[tuple[int, str], dict[int, int]]] = defaultdict(
+            lambda: defaultdict(dict)
+        )
+        for article_id, comment_id, toward, annotator_id, label_id in ReplyLabel.objects.filter(
             article_id__in=ids, is_gold=False
-        ).values_list("article_id", "comment_id", "annotator_id", "label_id"):
-            replies[article_id][comment_id][annotator_id] = label_id
+        ).values_list("article_id", "comment_id", "toward", "annotator_id", "label_id"):
+            replies[article_id][(comment_id, toward)][annotator_id] = label_id
             annotators[article_id].add(annotator_id)
         for row in rows:
             pk = row.article.pk

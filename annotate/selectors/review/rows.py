@@ -1,20 +1,17 @@
-"""The review page's pieces: the rows it shows (claims and reply labels as plain values) and
-one text of the thread put together from them, with its lanes and disagreements."""
+"""What the review page reads of each claim and reply label, and the shapes it shows them in
+(with the relations of each text's claims)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, When
+from django.db.models import Case, DateTimeField, F, When
 
-from annotate.models import Assignment, ReviewStatus, ThreadReview
+from annotate.models import ReviewStatus, ThreadReview
 from annotate.selectors.relations import RelationsByClaim
-from annotate.selectors.review.disagreements import claim_disagreements, reply_disagrees
 from annotate.selectors.schema import Schema
 from annotate.selectors.workspace import Segment, text_segments
-from annotate.services.gold import majority, reply_labels_fingerprint
 from threads.models import Article, Comment
 
 # A claim as the page reads it: plain values, not a model instance (a 2,000-comment thread has
@@ -38,7 +35,16 @@ _CLAIM_COLUMNS = (
 )
 # An annotator's reply label is accepted as the value the page showed (its id is its version);
 # only a gold one's time is read: 6,000 times parsed cost more than the rest of the read.
-_REPLY_COLUMNS = ("id", "annotator_id", "comment_id", "label_id", "is_gold", "gold_at", "source_id")
+_REPLY_COLUMNS = (
+    "id",
+    "annotator_id",
+    "comment_id",
+    "label_id",
+    "is_gold",
+    "gold_at",
+    "source_id",
+    "toward",
+)
 
 
 @dataclass(slots=True)
@@ -78,6 +84,7 @@ class ReplyRow:
     is_gold: bool
     updated_at: Any  # gold only (None for an annotator's label)
     source_id: int | None
+    toward: str
     label: str = ""
     annotator: str = ""
     source: str = ""
@@ -105,8 +112,10 @@ class ReplyVote:
 
 @dataclass
 class ReplyReview:
-    """The annotators' reply labels on one comment, the majority and the gold one."""
+    """The annotators' reply labels on one comment in one direction (``toward``: ``parent`` or
+    ``root``), their majority and the gold one."""
 
+    toward: str
     votes: list[ReplyVote]
     majority_id: int | None
     gold: ReplyRow | None
@@ -127,7 +136,7 @@ class TextReview:
     text: str
     lanes: list[Lane]
     gold: list[ClaimRow]
-    reply: ReplyReview | None = None
+    replies: list[ReplyReview] = field(default_factory=list)  # a comment's, one per direction
     descendants: int = 0
     closes: int = 0
     dis: int = 0
@@ -193,82 +202,3 @@ def reply_rows(labels: Any, schema: Schema, names: dict[int, str]) -> list[Reply
         row.seen = row.updated_at.isoformat() if row.is_gold else str(row.label_id)
         rows.append(row)
     return rows
-
-
-def thread_people(
-    article_id: int, claims: list[ClaimRow], labels: list[ReplyRow]
-) -> tuple[list[Any], dict[int, Any]]:
-    """The thread's annotators, sorted by name (those assigned to it, and anyone with an
-    annotator's label on it; gold is not an annotator), and every user the labels name, by id:
-    one query (the users, each marked whether assigned)."""
-    named = (
-        {c.annotator_id for c in claims}
-        | {c.source_id for c in claims if c.source_id}
-        | {r.annotator_id for r in labels}
-        | {r.source_id for r in labels if r.source_id}
-    )
-    assigned = Assignment.objects.filter(article_id=article_id, annotator=OuterRef("pk"))
-    people = (
-        get_user_model()
-        .objects.filter(Q(pk__in=named) | Q(Exists(assigned)))
-        .annotate(assigned=Exists(assigned))
-        .only("username")
-    )
-    users = {u.pk: u for u in people}
-    who = (
-        {pk for pk, u in users.items() if u.assigned}
-        | {c.annotator_id for c in claims if not c.is_gold}
-        | {r.annotator_id for r in labels if not r.is_gold}
-    )
-    return sorted((users[pk] for pk in who), key=lambda u: u.get_username()), users
-
-
-def name_rows(claims: list[ClaimRow], labels: list[ReplyRow], users: dict[int, Any]) -> None:
-    for claim in claims:
-        claim.annotator = users[claim.annotator_id].get_username()
-        claim.source = users[claim.source_id].get_username() if claim.source_id else ""
-    for label in labels:
-        label.annotator = users[label.annotator_id].get_username()
-        label.source = users[label.source_id].get_username() if label.source_id else ""
-
-
-def build_text(
-    *,
-    key: str,
-    comment: Comment | None,
-    text: str,
-    claims: list[ClaimRow],
-    labels: list[ReplyRow],
-    annotators: list[Any],
-    by_id: dict[int, Any],
-) -> TextReview:
-    own = [c for c in claims if not c.is_gold]
-    gold = [c for c in claims if c.is_gold]
-    ids = {u.pk for u in annotators}
-    dis = claim_disagreements(own, ids, by_id)  # type: ignore[arg-type]  # duck-typed rows
-    gold_spans = {(c.start, c.end, c.claim_type_id) for c in gold}
-    groups = set()
-    for claim in own:
-        claim.dis = claim.pk in dis
-        claim.in_gold = (claim.start, claim.end, claim.claim_type_id) in gold_spans
-        if claim.dis:
-            groups.add((claim.start, claim.end, claim.claim_type_id))
-    lanes = [Lane(u, [c for c in own if c.annotator_id == u.pk]) for u in annotators]
-    review = TextReview(key=key, comment=comment, text=text, lanes=lanes, gold=gold)
-    review.dis = len(groups)
-    if comment is not None:
-        by_annotator = {r.annotator_id: r for r in labels if not r.is_gold}
-        votes = [ReplyVote(u, by_annotator.get(u.pk)) for u in annotators]
-        given = {u.pk: r.label_id for u in annotators if (r := by_annotator.get(u.pk))}
-        reply_dis = reply_disagrees(given, ids)
-        review.reply = ReplyReview(
-            votes=votes,
-            majority_id=majority(list(given.values())),
-            gold=next((r for r in labels if r.is_gold), None),
-            dis=reply_dis,
-            seen=reply_labels_fingerprint(
-                [(v.annotator.get_username(), v.label.label_id) for v in votes if v.label]
-            ),
-        )
-        review.dis += int(reply_dis)
-    return review

@@ -99,21 +99,6 @@ def _claim_snapshot(claim: Claim) -> dict[str, Any]:
     }
 
 
-def _reply_label_snapshot(reply_label: ReplyLabel) -> dict[str, Any]:
-    return {
-        "id": reply_label.pk,
-        "annotator_id": reply_label.annotator_id,
-        "source_id": reply_label.source_id,
-        "article_id": reply_label.article_id,
-        "comment_id": reply_label.comment_id,
-        "label": reply_label.label.name,
-        "label_id": reply_label.label_id,
-        "is_gold": reply_label.is_gold,
-        "created_at": reply_label.created_at.isoformat(),
-        "updated_at": reply_label.updated_at.isoformat(),
-    }
-
-
 def _record(
     *, actor: AbstractBaseUser, action: str, row: Claim | ReplyLabel, before: Any, after: Any
 ) -> None:

@@ -1,5 +1,5 @@
-"""Gold reply labels: accept an annotator's, or the annotators' majority (the rules are in
-``annotate.services.gold``)."""
+"""Gold reply labels: accept an annotator's, or the annotators' majority, one gold label per
+comment and direction (the rules are in ``annotate.services.gold``)."""
 
 from __future__ import annotations
 
@@ -15,17 +15,19 @@ from annotate.models import (
     EventAction,
     LabelValue,
     ReplyLabel,
+    Toward,
 )
+from annotate.services.corpora import reply_direction_check
 from annotate.services.gold.common import (
     GoldConflict,
     _last_event,
     _record,
-    _reply_label_snapshot,
     _review_touch,
     _reviewer_check,
     _when,
     version_of,
 )
+from annotate.services.history import reply_label_snapshot
 from threads.models import Comment
 
 
@@ -34,23 +36,25 @@ def _gold_reply_set(
     reviewer: AbstractBaseUser,
     comment: Comment,
     label: LabelValue,
+    toward: str,
     source_id: int | None,
     seen_gold: str,
 ) -> ReplyLabel:
     existing = (
         ReplyLabel.objects.select_for_update(of=("self",))
         .select_related("label", "annotator")
-        .filter(comment=comment, is_gold=True)
+        .filter(comment=comment, is_gold=True, toward=toward)
         .first()
     )
     if version_of(existing) != seen_gold:
+        which = f"The gold reply label {Toward(toward).label}"
         if existing is None:
             raise GoldConflict(
-                f"The gold reply label was removed by {_who_when_reply(comment)} since the page "
+                f"{which} was removed by {_who_when_reply(comment)} since the page "
                 "showed it; nothing was changed. Look at it again."
             )
         raise GoldConflict(
-            f"The gold reply label was set to “{existing.label.name}” by "
+            f"{which} was set to “{existing.label.name}” by "
             f"{existing.annotator.get_username()} at {_when(existing.updated_at)} since the page "
             "showed it; nothing was changed. Look at it again."
         )
@@ -60,8 +64,10 @@ def _gold_reply_set(
             annotator_id=reviewer.pk,
             source_id=source_id,
             article_id=comment.article_id,
+            corpus_id=comment.article.corpus_id,
             comment=comment,
             label=label,
+            toward=toward,
             is_gold=True,
             created_at=now,
             updated_at=now,
@@ -71,10 +77,10 @@ def _gold_reply_set(
             action=EventAction.CREATE,
             row=gold,
             before=None,
-            after=_reply_label_snapshot(gold),
+            after=reply_label_snapshot(gold),
         )
     else:
-        before = _reply_label_snapshot(existing)
+        before = reply_label_snapshot(existing)
         existing.label, existing.source_id, existing.annotator_id = label, source_id, reviewer.pk
         existing.updated_at = now
         existing.save(update_fields=["label", "source", "annotator", "updated_at"])
@@ -84,7 +90,7 @@ def _gold_reply_set(
             action=EventAction.UPDATE,
             row=gold,
             before=before,
-            after=_reply_label_snapshot(gold),
+            after=reply_label_snapshot(gold),
         )
     _review_touch(reviewer=reviewer, article_id=comment.article_id)
     return gold
@@ -108,7 +114,8 @@ def _who_when_reply(comment: Comment) -> str:
 def gold_reply_label_accept(
     *, reviewer: AbstractBaseUser, reply_label_id: int, seen: str, seen_gold: str
 ) -> ReplyLabel:
-    """Make an annotator's reply label the comment's gold one, as the page showed both.
+    """Make an annotator's reply label the comment's gold one in its direction, as the page
+    showed both.
 
     ``seen`` is the id of the label value the page showed for the annotator (what is accepted
     is that value: a label changed and changed back is still what the reviewer saw);
@@ -137,6 +144,7 @@ def gold_reply_label_accept(
         reviewer=reviewer,
         comment=comment,
         label=source.label,
+        toward=source.toward,
         source_id=source.annotator_id,
         seen_gold=seen_gold,
     )
@@ -157,9 +165,15 @@ def majority(label_ids: list[int]) -> int | None:
 
 @transaction.atomic
 def gold_reply_label_majority(
-    *, reviewer: AbstractBaseUser, comment: Comment, seen: str, seen_gold: str
+    *,
+    reviewer: AbstractBaseUser,
+    comment: Comment,
+    seen: str,
+    seen_gold: str,
+    toward: str = Toward.PARENT,
 ) -> ReplyLabel:
-    """Make the annotators' majority reply label the comment's gold one.
+    """Make the annotators' majority reply label toward ``toward`` the comment's gold one in
+    that direction.
 
     ``seen`` is their labels as the page showed them (:func:`reply_labels_fingerprint`). The
     source is the first annotator (by username) who gave the majority label. Refused when the
@@ -167,29 +181,33 @@ def gold_reply_label_majority(
     """
     article = comment.article
     _reviewer_check(reviewer, article)
+    reply_direction_check(corpus=article.corpus, toward=toward)
     rows = list(
         ReplyLabel.objects.select_for_update(of=("self",))
         .select_related("annotator", "label")
-        .filter(comment=comment, is_gold=False)
+        .filter(comment=comment, is_gold=False, toward=toward)
     )
     pairs = [(r.annotator.get_username(), r.label_id) for r in rows]
     if reply_labels_fingerprint(pairs) != seen:
         now = ", ".join(f"{r.annotator.get_username()} {r.label.name}" for r in rows) or "none"
         raise GoldConflict(
-            f"The annotators' reply labels on this comment changed since the page showed them "
+            f"The annotators' reply labels {Toward(toward).label} on this comment changed since "
+            "the page showed them "
             f"(now: {now}); nothing was accepted. Look at them again."
         )
     winner = majority([r.label_id for r in rows])
     if winner is None:
         given = ", ".join(f"{r.annotator.get_username()} {r.label.name}" for r in rows) or "none"
         raise ValidationError(
-            f"There is no majority reply label on this comment ({given}); accept one of them."
+            f"There is no majority reply label {Toward(toward).label} on this comment ({given}); "
+            "accept one of them."
         )
     first = min((r for r in rows if r.label_id == winner), key=lambda r: r.annotator.get_username())
     return _gold_reply_set(
         reviewer=reviewer,
         comment=comment,
         label=first.label,
+        toward=toward,
         source_id=first.annotator_id,
         seen_gold=seen_gold,
     )

@@ -75,6 +75,7 @@ def test_it_shows_a_reply_label_with_every_field(labelled, rita):
             "comment_external_id": "c2",
             "annotator": "bob",
             "label": "deny",
+            "toward": "parent",
             "gold": False,
             "settled_by": None,
             "source": None,

@@ -65,3 +65,22 @@ def test_it_lets_the_new_token_read_the_api(client, rita):
     client.logout()
     response = client.get("/api/v1/corpora/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
+
+
+def no_store(response) -> bool:
+    return "no-store" in response.get("Cache-Control", "")
+
+
+def test_it_tells_browsers_and_proxies_not_to_keep_the_page_with_the_token(client, rita):
+    Token.objects.create(user=rita)
+    client.force_login(rita)
+    response = client.get("/profile/")
+    assert no_store(response)
+    assert "private" in response["Cache-Control"]
+
+
+def test_it_does_not_let_the_admins_token_list_be_kept_either(admin_client, rita):
+    token = Token.objects.create(user=rita)
+    response = admin_client.get("/admin/authtoken/tokenproxy/")
+    assert token.key in response.content.decode()
+    assert no_store(response)

@@ -26,10 +26,11 @@ pytestmark = pytest.mark.django_db
 
 SIZES = [2, 40]
 
-# The API throttle counts requests in the shared database cache: a read, then the cache's
-# size check, the key's lookup and the write in a savepoint (Django's DatabaseCache), per
-# request, whatever the size of the answer.
-THROTTLE = 6
+# The API throttles count requests in the shared database cache: DRF's per-user throttle a read,
+# then the cache's size check, the key's lookup and the write in a savepoint (Django's
+# DatabaseCache); the address throttle ahead of authentication one read. Per request, whatever
+# the size of the answer.
+THROTTLE = 7
 
 
 def build(corpus, size):
@@ -72,6 +73,18 @@ def test_it_lists_filtered_claims_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8 + THROTTLE):  # one more for each label name to check
         response = client.get("/api/v1/claims/?stance=support&claim_type=claim&gold=false")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("path", ["/api/v1/claims/", "/api/v1/reply-labels/"])
+def test_it_lists_one_corpus_in_a_fixed_number_of_queries(
+    corpus, rita, size, path, django_assert_max_num_queries
+):
+    build(corpus, size)
+    client = client_for(rita)
+    with django_assert_max_num_queries(6 + THROTTLE):  # one more to look the corpus up
+        response = client.get(path, {"corpus": "demo"})
+    assert len(response.json()["results"]) == min((4 if "claims" in path else 2) * size, 100)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -156,3 +169,15 @@ def test_it_reads_a_thread_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(3 + THROTTLE):
         response = client.get(f"/api/v1/threads/{article.pk}/")
     assert len(response.json()["comments"]) == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_reads_a_corpus_with_its_schema_and_formats_in_a_fixed_number_of_queries(
+    corpus, rita, size, django_assert_max_num_queries
+):
+    build(corpus, size)
+    client = client_for(rita)
+    # The token, the corpus among those rita may read, its label schema.
+    with django_assert_max_num_queries(3 + THROTTLE):
+        response = client.get("/api/v1/corpora/demo/")
+    assert response.json()["import_formats"]

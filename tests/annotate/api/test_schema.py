@@ -7,7 +7,9 @@ import io
 import pytest
 from django.core.management import call_command
 
+from annotate.exchange import EXPORT_FORMATS
 from tests.annotate.api.clients import client_for
+from threads.formats import FORMATS
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +47,16 @@ def test_it_documents_the_export_formats(rita):
     params = schema["paths"]["/api/v1/corpora/{slug}/export/"]["get"]["parameters"]
     (fmt,) = [p for p in params if p["name"] == "format"]
     assert sorted(fmt["schema"]["enum"]) == ["convokit", "csv", "jsonl"]
+
+
+def test_it_documents_the_formats_of_a_corpus_page(rita):
+    schemas = client_for(rita).get("/api/schema/").json()["components"]["schemas"]
+    properties = schemas["CorpusDetail"]["properties"]
+    enums = {
+        key: schemas[properties[key]["items"]["$ref"].rsplit("/", 1)[1]]["enum"]
+        for key in ("import_formats", "export_formats")
+    }
+    assert enums == {"import_formats": list(FORMATS), "export_formats": list(EXPORT_FORMATS)}
 
 
 def test_it_documents_token_authentication(rita):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from annotate.api import views
+from annotate.exchange import EXPORT_FORMATS
 from tests.annotate.api.clients import client_for
+from threads.formats import FORMATS
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +21,17 @@ def test_it_shows_a_corpus_with_its_label_schema(labelled, rita):
     body = client_for(rita).get("/api/v1/corpora/demo/").json()
     stances = [v["name"] for v in body["label_schema"] if v["kind"] == "stance"]
     assert stances == ["support", "oppose", "neutral"]
+
+
+def test_it_lists_the_import_and_export_formats_on_a_corpus_page(labelled, rita):
+    body = client_for(rita).get("/api/v1/corpora/demo/").json()
+    assert body["import_formats"] == list(FORMATS)
+    assert "labelstudio" in body["import_formats"]
+    assert body["export_formats"] == ["jsonl", "csv", "convokit"]
+
+
+def test_the_export_endpoint_serves_every_export_format_the_corpus_page_lists():
+    assert tuple(views.EXPORT_FORMATS) == EXPORT_FORMATS
 
 
 def test_it_lists_a_thread_with_its_counts_and_progress(labelled, rita):

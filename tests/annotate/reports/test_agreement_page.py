@@ -97,3 +97,22 @@ def test_the_command_names_an_unknown_corpus(db):
 
     with pytest.raises(CommandError, match="No corpus 'nope'"):
         call_command("agreement", "nope")
+
+
+def test_it_shows_each_direction_where_the_corpus_labels_both(client, labelled, alice, bob, victor):
+    from annotate.services.corpora import reply_directions_set
+
+    corpus = labelled["article"].corpus
+    reply_directions_set(corpus=corpus, directions=["parent", "root"])
+    for user, name in ((alice, "query"), (bob, "query")):
+        ReplyLabelFactory(
+            annotator=user,
+            comment=labelled["c1"],
+            toward="root",
+            label=label(corpus, LabelKind.REPLY_LABEL, name),
+        )
+    client.force_login(victor)
+    page = client.get(URL).content.decode()
+    assert "Reply labels toward the article: Cohen's κ, mean over pairs" in page
+    assert "Reply labels toward the parent: Krippendorff's α (nominal)" in page
+    assert "Reply κ (article)" in page

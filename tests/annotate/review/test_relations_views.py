@@ -16,8 +16,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def as_victor(client, victor, password):
-    client.login(username="victor", password=password)
+def as_victor(client, victor):
+    client.force_login(victor)
     return client
 
 

@@ -4,6 +4,7 @@ what each gold action shows."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from annotate.models import AssignmentStatus, Claim, LabelKind, ReplyLabel, ThreadReview
@@ -24,8 +25,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def as_victor(client, victor, password):
-    client.login(username="victor", password=password)
+def as_victor(client, victor):
+    client.force_login(victor)
     return client
 
 
@@ -48,14 +49,14 @@ def test_it_shows_the_review_page_to_a_reviewer(as_victor, labelled):
 
 @pytest.mark.parametrize("username", ["alice", "rita", "charlie"])
 def test_it_hides_the_review_page_from_anyone_but_reviewers(
-    client, labelled, rita, charlie, password, username
+    client, labelled, rita, charlie, username
 ):
-    client.login(username=username, password=password)
+    client.force_login(User.objects.get(username=username))
     assert client.get(_page(labelled["article"])).status_code == 404
 
 
-def test_it_shows_the_review_page_to_an_admin(client, labelled, admin_user, password):
-    client.login(username="admin", password=password)
+def test_it_shows_the_review_page_to_an_admin(client, labelled, admin_user):
+    client.force_login(admin_user)
     assert client.get(_page(labelled["article"])).status_code == 200
 
 
@@ -69,8 +70,8 @@ def test_it_hides_a_thread_of_a_corpus_the_reviewer_does_not_review(as_victor):
     assert as_victor.get(_page(other)).status_code == 404
 
 
-def test_it_refuses_an_accept_from_someone_who_does_not_review(client, labelled, alice, password):
-    client.login(username="alice", password=password)
+def test_it_refuses_an_accept_from_someone_who_does_not_review(client, labelled, alice):
+    client.force_login(alice)
     claim = labelled["b_thesis"]
     response = client.post(
         _url("review-accept", labelled["article"]),
@@ -469,8 +470,8 @@ def test_it_goes_back_to_the_queue_when_everything_is_reviewed(as_victor, corpus
     assert b"Every thread you review is reviewed" in response.content
 
 
-def test_it_shows_an_annotator_no_threads_to_review(client, labelled, password):
-    client.login(username="alice", password=password)
+def test_it_shows_an_annotator_no_threads_to_review(client, labelled, alice):
+    client.force_login(alice)
     assert b"You review no corpus yet" in client.get(reverse("annotate:review-home")).content
 
 

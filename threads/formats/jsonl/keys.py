@@ -19,10 +19,8 @@ CLAIM_KEYS = (
     "attributes",
 )
 REPLY_LABEL_KEYS = ("annotator", "comment_id", "label", "toward")
-# Read and written as DESIGN.md's export has them, but only toward the parent for now: the
-# database holds no reply labels toward the root yet, so a file that has them is refused rather
-# than cut short.
-SUPPORTED_TOWARD = ("parent",)
+# A reply label is toward its comment's parent (the default) or the thread's root, the article.
+SUPPORTED_TOWARD = ("parent", "root")
 # A claim's relation: {"type": "support", "claim": <id of a claim of the same line and section>}.
 RELATION_KEYS = ("type", "claim")
 # Gold labels say who settled them and where they came from (DESIGN.md "Export").

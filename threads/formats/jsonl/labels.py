@@ -152,7 +152,7 @@ def check_labels(
                 )
 
     labels: list[dict[str, Any]] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     for index, raw in enumerate(raw_labels):
         where = f"{section} reply label {index + 1}"
         if type(raw) is not dict:
@@ -161,10 +161,10 @@ def check_labels(
             if key not in raw:
                 raise fail(f'{where} is missing required field "{key}"')
         toward = raw.get("toward", "parent")
-        if toward not in SUPPORTED_TOWARD:
+        if type(toward) is not str or toward not in SUPPORTED_TOWARD:
             raise fail(
-                f'{where}: "toward" {toward!r} is not supported yet: Threadlab keeps reply labels'
-                ' toward the parent ("parent") only, so this file would not import whole'
+                f'{where}: "toward" {toward!r} is neither "parent" (the comment\'s parent) nor'
+                ' "root" (the thread\'s article)'
             )
         annotator, label = raw["annotator"], raw["label"]
         comment_id = as_id(raw["comment_id"])
@@ -174,9 +174,11 @@ def check_labels(
             raise fail(f'{where}: "comment_id" {raw["comment_id"]!r} names no comment here')
         if type(label) is not str or not label:
             raise fail(f'{where}: "label" must be a non-empty string')
-        if (annotator, comment_id) in seen:
-            raise fail(f"{where}: {annotator!r} labels comment {comment_id!r} twice")
-        seen.add((annotator, comment_id))
+        if (annotator, comment_id, toward) in seen:
+            raise fail(
+                f"{where}: {annotator!r} labels comment {comment_id!r} toward {toward} twice"
+            )
+        seen.add((annotator, comment_id, toward))
         labels.append(
             {
                 "annotator": annotator,

@@ -232,7 +232,7 @@ SQLITE_DROP = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotate", "0003_review_roles_agreement"),
+        ("annotate", "0005_labels_carry_their_corpus"),
         ("threads", "0001_squashed_0006_trigger_checks_keep_their_plan"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
