@@ -133,8 +133,11 @@ def api_corpora_for(user: AnyUser) -> QuerySet[Corpus]:
     return Corpus.objects.filter(Q(pk__in=granted) | Q(pk__in=assigned))
 
 
-def api_labels_visible_q(user: AnyUser) -> Q:
-    """The claims or reply labels ``user`` may read, as a filter on either model.
+def api_labels_visible_q(user: AnyUser, *, corpus: str = "corpus_id") -> Q:
+    """The claims, reply labels or relations ``user`` may read, as a filter on any of them.
+
+    ``corpus`` is the field that holds a row's corpus: claims and reply labels carry it,
+    relations read it through their thread (``"article__corpus_id"``).
 
     Admins read every label; reviewers and researchers every label (annotators'
     and gold) of the corpora they are granted; annotators only their own labels
@@ -145,7 +148,7 @@ def api_labels_visible_q(user: AnyUser) -> Q:
     annotates nothing (one ``exists`` query), it estimates a page well and
     reads it serially in id order (with subqueries it planned parallel
     workers: 25 ms, not 1). The corpus is the label's own column (annotate
-    migration 0004), so no join to the articles.
+    migration 0005), so no join to the articles (but for relations).
     """
     if is_admin(user):
         return Q()
@@ -159,11 +162,11 @@ def api_labels_visible_q(user: AnyUser) -> Q:
         # through the (corpus, id) index and sort them all (a million: half a
         # second) to return a page. ``+corpus_id`` keeps it reading in id order,
         # or through that index for the one corpus a ``corpus=`` filter names.
-        corpus_id = Func(F("corpus_id"), template="+%(expressions)s", output_field=IntegerField())
+        corpus_id = Func(F(corpus), template="+%(expressions)s", output_field=IntegerField())
         visible = Q(In(corpus_id, grants))
     else:
         granted = list(grants.distinct())
-        visible = Q(corpus_id__in=granted) if granted else Q(pk__in=[])
+        visible = Q(**{f"{corpus}__in": granted}) if granted else Q(pk__in=[])
     assigned = Assignment.objects.filter(annotator=user)
     if assigned.exists():
         visible |= Q(annotator=user, article_id__in=assigned.values("article_id"))

@@ -12,7 +12,11 @@ the two cannot drift apart (DESIGN.md, "Claim"):
 - a target claim is the same annotator's (gold answers gold) in the same
   thread, in a text this claim's text replies to: the article body or a
   comment up the reply chain. A claim in the article body can only target a
-  value.
+  value;
+- a relation links a claim to another claim (never itself) of the same
+  annotator (gold: to gold) in the same thread, in the same text or up the
+  reply chain;
+- a claim's attributes are a flat object of names to strings.
 
 No ORM and no models here: callers pass plain values (texts, offsets, database
 ids or usernames and external ids) and get :class:`ClaimRuleError` when a rule
@@ -53,6 +57,10 @@ class ClaimRule(StrEnum):
     TARGET_FROM_ARTICLE = "target_from_article"
     TARGET_NOT_UP_THE_CHAIN = "target_not_up_the_chain"
     NOTE_TOO_LONG = "note_too_long"
+    RELATION_TO_ITSELF = "relation_to_itself"
+    RELATION_NOT_OWN = "relation_not_own"
+    RELATION_NOT_UP_THE_CHAIN = "relation_not_up_the_chain"
+    ATTRIBUTES_NOT_STRINGS = "attributes_not_strings"
 
 
 class ClaimRuleError(ValueError):
@@ -177,6 +185,63 @@ def target_claim_check(
             "this one replies to (up the reply chain).",
             field="stance_target",
         )
+
+
+def relation_check(
+    *,
+    claim: ClaimPlace[TextKey],
+    other: ClaimPlace[TextKey],
+    parent_of: Callable[[TextKey], TextKey | None],
+    itself: bool = False,
+) -> None:
+    """``claim`` may relate to ``other`` ("supports #12"): an argument runs within a text or up
+    the thread, as a target claim does, and here the same text counts too.
+
+    ``itself`` says that the two are one claim. ``other`` must be the same annotator's in the
+    same thread (gold: gold, whoever settled it) and lie in ``claim``'s text or in a text that
+    text replies to; from the article body, only within the article body. ``parent_of`` is asked
+    as for :func:`target_claim_check`.
+    """
+    if itself:
+        raise ClaimRuleError(
+            ClaimRule.RELATION_TO_ITSELF,
+            "A relation links two different claims: choose another claim.",
+            field="relation",
+        )
+    same_author = claim.is_gold or other.annotator == claim.annotator
+    if not same_author or other.is_gold != claim.is_gold or other.thread != claim.thread:
+        raise ClaimRuleError(
+            ClaimRule.RELATION_NOT_OWN,
+            "The other claim of a relation must be one of your own claims in this thread.",
+            field="relation",
+        )
+    if other.text is None or other.text == claim.text:
+        return
+    if claim.text is None or not replies_to(claim.text, other.text, parent_of):
+        raise ClaimRuleError(
+            ClaimRule.RELATION_NOT_UP_THE_CHAIN,
+            "The other claim of a relation must be in the same text, or in the article or a "
+            "comment this one replies to (up the reply chain).",
+            field="relation",
+        )
+
+
+def attributes_check(*, attributes: object) -> None:
+    """A claim's attributes are a flat object: names (not empty) to strings, as brat has them."""
+    if type(attributes) is not dict:
+        raise ClaimRuleError(
+            ClaimRule.ATTRIBUTES_NOT_STRINGS,
+            "A claim's attributes must be an object of names to strings.",
+            field="attributes",
+        )
+    for name, value in attributes.items():
+        if type(name) is not str or not name or type(value) is not str:
+            raise ClaimRuleError(
+                ClaimRule.ATTRIBUTES_NOT_STRINGS,
+                f"The attribute {name!r} must have a name and a string value, not "
+                f"{type(value).__name__} {value!r}.",
+                field="attributes",
+            )
 
 
 def replies_to(

@@ -1,7 +1,7 @@
 """Import and export throughput, and the export's peak memory, on a synthetic corpus.
 
     python bench/import_export.py [--threads 100] [--comments 1000] [--max-depth 8]
-                                  [--claims-per-comment 0] [--claims]
+                                  [--claims-per-comment 0] [--claims] [--relations]
 
 Runs on a fresh database: a SQLite file in a temporary folder, or, when
 DATABASE_URL names a PostgreSQL server, a database ``threadlab_bench`` created
@@ -12,7 +12,9 @@ Generates a jsonl file of ``--threads`` threads of ``--comments`` comments each
 again in a separate process to measure the export's peak resident memory on
 its own. ``--claims`` adds annotations: one claim per comment (or
 ``--claims-per-comment``), about a third of them targeting a claim in the
-parent text, and one reply label per comment.
+parent text, and one reply label per comment; ``--relations`` gives half the
+claims in comments a relation to another claim of their annotator (up the
+chain or in the same text).
 
 Targets: import >= 20,000 comments/s, export >= 50,000 comments/s, export peak
 RSS < 150 MB at 1,000,000 comments; with annotations, import >= 10,000
@@ -56,19 +58,31 @@ def setup_django() -> None:
     django.setup()
 
 
-def generate(path: Path, *, threads: int, comments: int, max_depth: int, claims: int) -> None:
+def generate(
+    path: Path, *, threads: int, comments: int, max_depth: int, claims: int, relations: bool
+) -> None:
     """Write the synthetic jsonl file, one thread at a time."""
     rng = random.Random(20261127)
     with open(path, "w", encoding="utf-8") as out:
         for t in range(threads):
-            record = synthetic_thread(rng, t, comments=comments, max_depth=max_depth, claims=claims)
+            record = synthetic_thread(
+                rng, t, comments=comments, max_depth=max_depth, claims=claims, relations=relations
+            )
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def synthetic_thread(
-    rng: random.Random, t: int, *, comments: int, max_depth: int, claims: int
+    rng: random.Random,
+    t: int,
+    *,
+    comments: int,
+    max_depth: int,
+    claims: int,
+    relations: bool = False,
 ) -> dict[str, Any]:
-    """A thread: random reply tree, claims on word spans, some targeting a parent's claim."""
+    """A thread: random reply tree, claims on word spans, some targeting a parent's claim; with
+    ``relations``, half the claims in a comment support or attack one of the same annotator's
+    in its parent text or earlier in its own."""
     body = " ".join(rng.choices(WORDS, k=120))
     items: list[dict[str, Any]] = []
     depth_of: list[int] = []
@@ -89,6 +103,12 @@ def synthetic_thread(
             if comment_id is not None and candidates and rng.random() < 0.33:
                 target = {"claim": rng.choice(candidates)[0]}
             local_id = len(claim_list) + 1
+            related = []
+            if relations and rng.random() < 0.5:
+                mine = [c for c in claims_of.get(comment_id, []) if c[1] == annotator]
+                if candidates or mine:
+                    other = rng.choice(candidates + mine)[0]
+                    related = [{"type": rng.choice(("support", "attack")), "claim": other}]
             claim_list.append(
                 {
                     "id": local_id,
@@ -103,6 +123,7 @@ def synthetic_thread(
                     "note": "",
                     "created_at": "2026-11-27T10:00:00+00:00",
                     "updated_at": "2026-11-27T10:00:00+00:00",
+                    "relations": related,
                 }
             )
             claims_of.setdefault(comment_id, []).append((local_id, annotator))
@@ -198,6 +219,11 @@ def main() -> None:
         "--claims", action="store_true", help="generate annotations (1 claim per text unless set)"
     )
     parser.add_argument(
+        "--relations",
+        action="store_true",
+        help="half the claims in comments relate to another claim (support or attack)",
+    )
+    parser.add_argument(
         "--pg-database",
         default=BENCH_DB,
         help=f"name of the scratch PostgreSQL database (default: {BENCH_DB})",
@@ -268,6 +294,7 @@ def run(args: argparse.Namespace, claims: int, tmp: Path, backend: str) -> None:
         comments=args.comments,
         max_depth=args.max_depth,
         claims=claims,
+        relations=args.relations,
     )
     generated = time.perf_counter() - started
 
@@ -304,7 +331,8 @@ def run(args: argparse.Namespace, claims: int, tmp: Path, backend: str) -> None:
 
     print(
         f"backend {backend}: {imported.threads:,} threads, {imported.comments:,} comments, "
-        f"{imported.claims:,} claims, {imported.reply_labels:,} reply labels, max depth "
+        f"{imported.claims:,} claims ({imported.relations:,} relations), "
+        f"{imported.reply_labels:,} reply labels, max depth "
         f"{args.max_depth} (file {source.stat().st_size / 1e6:,.1f} MB, generated in "
         f"{generated:.1f} s)"
     )

@@ -16,6 +16,7 @@ so every comment shows two reply-label bars, and every fourth comment carries th
 label in each direction.
 
 Run:  .venv/bin/python bench/thread_page.py [--pages 30] [--saves 300] [--both-directions]
+      (--relations: every claim gets an answer in the reply under it that attacks it)
       DATABASE_URL=postgres://postgres@127.0.0.1:5432/threadlab_bench \
           .venv/bin/python bench/thread_page.py
 Targets: first response of a 10,000-comment thread < 200 ms (issue 9); save median < 15 ms,
@@ -55,6 +56,9 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=2_500)
     parser.add_argument("--pages", type=int, default=30)
     parser.add_argument("--saves", type=int, default=300)
+    parser.add_argument(
+        "--relations", action="store_true", help="each claim answered by one attacking it"
+    )
     parser.add_argument(
         "--both-directions",
         action="store_true",
@@ -104,7 +108,13 @@ def run(args: argparse.Namespace, connection, CaptureQueriesContext) -> None:  #
         corpus=corpus, external_id="big", title="A big thread", body="The thesis. " * 40
     )
     annotator = User.objects.create_user("annotator", password="bench-password-1")
-    build_thread(article=article, comments=args.comments, claims=args.claims, annotator=annotator)
+    build_thread(
+        article=article,
+        comments=args.comments,
+        claims=args.claims,
+        annotator=annotator,
+        relations=args.relations,
+    )
     Assignment.objects.create(annotator=annotator, article=article)
     if args.both_directions:
         reply_directions_set(corpus=corpus, directions=["parent", "root"])

@@ -14,6 +14,7 @@ from annotate.models import (
     JobState,
     LabelKind,
     LabelValue,
+    Relation,
     ReplyLabel,
 )
 from annotate.services.corpora import schema_ensure_defaults
@@ -120,6 +121,29 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     )
     target_claim = None
     source = None
+
+
+class RelationFactory(factory.django.DjangoModelFactory):
+    """A ``support`` relation from a claim to another of the same annotator (gold: gold) on the
+    same thread; pass ``to_claim=`` (and ``from_claim=``) to choose them."""
+
+    class Meta:
+        model = Relation
+
+    from_claim = factory.SubFactory(ClaimFactory)
+    to_claim = factory.LazyAttribute(
+        lambda r: ClaimFactory(
+            article=r.from_claim.article,
+            annotator=r.from_claim.annotator,
+            is_gold=r.from_claim.is_gold,
+        )
+    )
+    type = factory.LazyAttribute(
+        lambda r: label(r.from_claim.article.corpus, LabelKind.RELATION, "support")
+    )
+    article = factory.LazyAttribute(lambda r: r.from_claim.article)
+    annotator = factory.LazyAttribute(lambda r: r.from_claim.annotator)
+    is_gold = factory.LazyAttribute(lambda r: r.from_claim.is_gold)
 
 
 class ReplyLabelFactory(factory.django.DjangoModelFactory):

@@ -23,13 +23,17 @@ TRIGGERS = {
         "annotate_claim_target",
         "annotate_claim_labels",
         "annotate_claim_corpus",
+        "annotate_claim_attributes",
     },
     "annotate_replylabel": {
         "annotate_replylabel_comment",
         "annotate_replylabel_label",
         "annotate_replylabel_corpus",
     },
+    "annotate_relation": {"annotate_relation_claims", "annotate_relation_type"},
 }
+# Table -> the checks that run on UPDATE only (a new row cannot break them).
+UPDATE_TRIGGERS = {"annotate_claim": {"annotate_claim_relations_upd"}}
 
 # The migrations that write trigger SQL, in the order they run. A new one goes here too: until
 # it does, the database holds text these tests cannot find in the migrations.
@@ -40,6 +44,7 @@ TRIGGER_MIGRATIONS = [
     "annotate.migrations.0003_review_roles_agreement",
     "annotate.migrations.0004_reply_label_toward",
     "annotate.migrations.0005_labels_carry_their_corpus",
+    "annotate.migrations.0006_relations_attributes",
 ]
 
 CREATE_TRIGGER = re.compile(r"CREATE TRIGGER (\w+) ")
@@ -48,14 +53,22 @@ DROP = re.compile(r"DROP (TRIGGER|FUNCTION) (?:IF EXISTS )?(\w+)")
 FUNCTION_BODY = re.compile(r"AS \$\$(.*)\$\$ LANGUAGE plpgsql(?: SET (\w+) = (\w+))?$", re.DOTALL)
 
 
+def _vendor_sql(module: str) -> list:
+    """The VendorSQL operations of a migration, those inside SeparateDatabaseAndState too."""
+    found = []
+    for operation in importlib.import_module(module).Migration.operations:
+        for inner in [operation, *getattr(operation, "database_operations", [])]:
+            if type(inner).__name__ == "VendorSQL":
+                found.append(inner)
+    return found
+
+
 def _written() -> tuple[dict[str, str], dict[str, str]]:
     """The triggers and functions the migrations leave on this database: name -> their SQL."""
     triggers: dict[str, str] = {}
     functions: dict[str, str] = {}
     for name in TRIGGER_MIGRATIONS:
-        for operation in importlib.import_module(name).Migration.operations:
-            if type(operation).__name__ != "VendorSQL":
-                continue
+        for operation in _vendor_sql(name):
             for sql in operation.sql[connection.vendor]:
                 if created := CREATE_TRIGGER.match(sql):
                     triggers[created[1]] = sql
@@ -120,16 +133,16 @@ def test_it_installs_every_check_function_as_its_migration_writes_it():
 def test_it_keeps_every_cross_row_check_through_the_migrations(table):
     # A migration that rebuilds a SQLite table (AlterField does) drops its triggers.
     expected = {f"{rule}_{op}" for rule in TRIGGERS[table] for op in ("ins", "upd")}
-    assert _triggers(table) == expected
+    assert _triggers(table) == expected | UPDATE_TRIGGERS.get(table, set())
 
 
 def test_it_guards_a_label_value_in_use_against_a_move_by_trigger():
-    # Its deletion is refused by the foreign keys from claims and reply labels.
+    # Its deletion is refused by the foreign keys from claims, reply labels and relations.
     assert _triggers("annotate_labelvalue") == {"annotate_labelvalue_in_use_upd"}
 
 
 def test_it_guards_a_labelled_thread_against_a_move_to_another_corpus_by_trigger():
-    # Claims and reply labels carry their article's corpus (annotate 0004).
+    # Claims and reply labels carry their article's corpus (annotate 0005).
     assert _triggers("threads_article") == {"annotate_article_corpus_upd"}
 
 
@@ -166,10 +179,9 @@ def test_it_prints_every_migration_as_sql(app, name):
     call_command("sqlmigrate", app, name, stdout=out)
     printed = out.getvalue()
     assert "CANNOT BE WRITTEN AS SQL" not in printed
-    for operation in importlib.import_module(f"{app}.migrations.{name}").Migration.operations:
-        if type(operation).__name__ == "VendorSQL":
-            for sql in operation.sql[connection.vendor]:
-                assert sql in printed
+    for operation in _vendor_sql(f"{app}.migrations.{name}"):
+        for sql in operation.sql[connection.vendor]:
+            assert sql in printed
 
 
 def test_it_indexes_claims_for_the_reads_that_need_it():
@@ -178,3 +190,15 @@ def test_it_indexes_claims_for_the_reads_that_need_it():
     indexed = {tuple(c["columns"]) for c in indexes.values() if c["index"]}
     assert {("article_id", "annotator_id"), ("comment_id",), ("target_claim_id",)} <= indexed
     assert ("stance_id",) not in indexed  # written on every save, read by nothing
+
+
+def test_it_indexes_relations_for_the_reads_that_need_it():
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "annotate_relation")
+    indexed = {tuple(c["columns"]) for c in indexes.values() if c["index"] or c["unique"]}
+    assert {
+        ("article_id", "annotator_id"),  # a thread's relations, as its claims
+        ("from_claim_id", "to_claim_id", "type_id"),  # unique, and a claim's relations
+        ("to_claim_id",),  # the relations that point at a claim
+    } <= indexed
+    assert ("from_claim_id",) not in indexed  # the unique index starts with it

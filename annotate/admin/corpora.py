@@ -29,6 +29,7 @@ from annotate.models import (
     Claim,
     CorpusGrant,
     LabelValue,
+    Relation,
     ReplyLabel,
     ReplyLabelScope,
     Toward,
@@ -138,10 +139,15 @@ class LabelValueInline(LabelValueInlineBase):
             | Q(stance_target=OuterRef("pk"))
         )
         replies = ReplyLabel.objects.filter(label=OuterRef("pk"))
+        relations = Relation.objects.filter(type=OuterRef("pk"))
         return (
             super()
             .get_queryset(request)
-            .annotate(used_by_claims=Exists(claims), used_by_replies=Exists(replies))
+            .annotate(
+                used_by_claims=Exists(claims),
+                used_by_replies=Exists(replies),
+                used_by_relations=Exists(relations),
+            )
             .order_by("order", "id")
         )
 
@@ -149,7 +155,9 @@ class LabelValueInline(LabelValueInlineBase):
     def in_use(self, obj: LabelValue) -> str:
         if obj.pk is None:
             return ""
-        used = getattr(obj, "used_by_claims", False) or getattr(obj, "used_by_replies", False)
+        used = any(
+            getattr(obj, f"used_by_{what}", False) for what in ("claims", "replies", "relations")
+        )
         return "in use: retire it" if used else "—"
 
 

@@ -1,5 +1,5 @@
-"""Claims, reply labels and their history, read-only: they change only through the annotator's
-views and services, which record every change."""
+"""Claims, relations, reply labels and their history, read-only: they change only through the
+annotator's and reviewer's views and services, which record every change."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from annotate.models import (
     Claim,
     LabelKind,
     LabelValue,
+    Relation,
     ReplyLabel,
 )
 from annotate.services.assignments import (
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     # at run time (see threads/admin.py).
     AssignmentAdminBase = admin.ModelAdmin[Assignment]
     AssignmentFormBase = forms.ModelForm[Assignment]
-    ReadOnlyAdminBase = admin.ModelAdmin[Claim | ReplyLabel | AnnotationEvent]
+    ReadOnlyAdminBase = admin.ModelAdmin[Claim | Relation | ReplyLabel | AnnotationEvent]
 else:
     AssignmentAdminBase = ReadOnlyAdminBase = admin.ModelAdmin
     AssignmentFormBase = forms.ModelForm
@@ -95,6 +96,13 @@ class ReplyLabelFilter(StanceFilter):
     parameter_name = "label__name"
     kind = LabelKind.REPLY_LABEL
     field = "label__name"
+
+
+class RelationTypeFilter(StanceFilter):
+    title = "relation type"
+    parameter_name = "type__name"
+    kind = LabelKind.RELATION
+    field = "type__name"
 
 
 @admin.register(Assignment)
@@ -166,6 +174,8 @@ _CLAIM_FIELDS = (
     "stance_target",
     "target_claim",
     "note",
+    "attributes",
+    "relations_from",
     "is_gold",
     "created_at",
     "updated_at",
@@ -221,9 +231,46 @@ class ClaimAdmin(ReadOnlyAdmin):
             return obj.stance_target.name
         return f"claim {obj.target_claim_id}"
 
+    @admin.display(description="relations")
+    def relations_from(self, obj: Claim) -> str:
+        relations = obj.relations.select_related("type").order_by("id")
+        return ", ".join(f"{r.type.name} #{r.to_claim_id}" for r in relations) or "—"
+
     @admin.display(description="history")
     def history(self, obj: Claim) -> str:
         return _history_link("claim", obj.pk)
+
+
+_RELATION_FIELDS = (
+    "from_claim",
+    "type",
+    "to_claim",
+    "article",
+    "annotator",
+    "is_gold",
+    "source",
+    "created_at",
+    "history",
+)
+
+
+@admin.register(Relation)
+class RelationAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "type_name", "annotator", "article", "is_gold", "created_at"]
+    list_select_related = ["type", "annotator", "article"]
+    list_filter = ["is_gold", RelationTypeFilter, "article__corpus"]
+    search_fields = ["annotator__username", "article__title"]
+    raw_id_fields = ["from_claim", "to_claim"]
+    fields = _RELATION_FIELDS
+    readonly_fields = _RELATION_FIELDS
+
+    @admin.display(description="type", ordering="type__name")
+    def type_name(self, obj: Relation) -> str:
+        return obj.type.name
+
+    @admin.display(description="history")
+    def history(self, obj: Relation) -> str:
+        return _history_link("relation", obj.pk)
 
 
 _REPLY_LABEL_FIELDS = (

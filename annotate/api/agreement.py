@@ -17,9 +17,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotate.access import corpora_for, is_admin
+from annotate.api.docs import ERRORS, NOT_FOUND_RESPONSE, SLUG
 from annotate.api.permissions import ReadOnly
 from annotate.api.serializers import ErrorSerializer
-from annotate.api.views import ERRORS, NOT_FOUND_RESPONSE, SLUG, ApiMixin, corpus_or_404
+from annotate.api.views import ApiMixin, corpus_or_404
 from annotate.services.agreement import corpus_agreement, corpus_agreement_json
 from threads.models import Corpus
 from threads.selectors import thread_in_corpus

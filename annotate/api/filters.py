@@ -1,4 +1,4 @@
-"""Query-string filters of the claim and reply-label lists (django-filter).
+"""Query-string filters of the claim, reply-label and relation lists (django-filter).
 
 A value the filter cannot use is a 400 that says what would work: a label name
 no schema readable by the user has, a ``gold`` that is not a boolean, a date
@@ -22,14 +22,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
-from annotate.models import Claim, LabelKind, ReplyLabel, Toward
+from annotate.models import Claim, LabelKind, Relation, ReplyLabel, Toward
 from annotate.selectors.api import api_corpus_id, api_label_values
+from threads.models import Article
 
 MAX_ID = 2**63 - 1
 
 # The claim and reply-label lists these filters narrow (querysets of value rows, see
 # annotate.selectors.api): a filter gives back the kind of queryset it was given.
-Rows = TypeVar("Rows", bound="QuerySet[Claim | ReplyLabel, Any]")
+Rows = TypeVar("Rows", bound="QuerySet[Claim | ReplyLabel | Relation, Any]")
 
 
 class IdField(forms.IntegerField):
@@ -148,7 +149,7 @@ class UpdatedSinceFilter(filters.IsoDateTimeFilter):
         )
 
 
-def _id_order_kept(qs: QuerySet[Claim | ReplyLabel, Any], field: str) -> F | Func:
+def _id_order_kept(qs: QuerySet[Claim | ReplyLabel | Relation, Any], field: str) -> F | Func:
     """``field`` as an expression SQLite will not read through an index, on SQLite only.
 
     SQLite has no statistics to weigh an index on ``field`` against the id order
@@ -180,13 +181,19 @@ def filter_corpus(qs: Rows, name: str, value: str) -> Rows:
     return qs.filter(corpus_id=RawSQL(str(int(corpus_id)), ()))
 
 
+def filter_relation_corpus(qs: Rows, name: str, value: str) -> Rows:
+    """The relations of one corpus, through their threads: a relation carries no corpus."""
+    articles = Article.objects.filter(corpus__slug=value).order_by().values("id")
+    return qs.filter(In(_id_order_kept(qs, "article_id"), articles))
+
+
 def filter_annotator(qs: Rows, name: str, value: str) -> Rows:
     users = User.objects.filter(username=value).order_by().values("id")
     return qs.filter(In(_id_order_kept(qs, "annotator_id"), users))
 
 
-def _corpus() -> filters.CharFilter:
-    return filters.CharFilter(method=filter_corpus, max_length=100, help_text="A corpus slug.")
+def _corpus(method: Any = filter_corpus) -> filters.CharFilter:
+    return filters.CharFilter(method=method, max_length=100, help_text="A corpus slug.")
 
 
 def _thread() -> IdFilter:
@@ -240,3 +247,20 @@ class ReplyLabelFilter(filters.FilterSet):
     class Meta:
         model = ReplyLabel
         fields = ["corpus", "thread", "annotator", "label", "toward", "gold", "updated_since"]
+
+
+class RelationFilter(filters.FilterSet):
+    corpus = _corpus(filter_relation_corpus)
+    thread = _thread()
+    annotator = _annotator()
+    type = LabelNameFilter(
+        kind=LabelKind.RELATION,
+        param="type",
+        field_name="type",
+        help_text="A relation type name of the corpus's schema, e.g. support.",
+    )
+    gold = GoldFilter()
+
+    class Meta:
+        model = Relation
+        fields = ["corpus", "thread", "annotator", "type", "gold"]

@@ -167,6 +167,24 @@ STANCE_TARGET_SCHEMA: dict[str, Any] = {
 }
 
 
+RELATIONS_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string", "description": "A relation type: support, attack, ..."},
+            "claim": {"type": "integer", "description": "The other claim's id."},
+        },
+        "required": ["type", "claim"],
+    },
+}
+ATTRIBUTES_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": {"type": "string"},
+    "description": "Free name: value pairs kept from an imported corpus (brat attributes).",
+}
+
+
 def _iso(value: dt.datetime) -> str:
     """A time as DRF writes it: ISO 8601 in UTC, ``Z`` for the offset."""
     return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
@@ -175,7 +193,8 @@ def _iso(value: dt.datetime) -> str:
 class ClaimSerializer(serializers.Serializer[Mapping[str, Any]]):
     """A claim, from a row of :func:`annotate.selectors.api_claim_list`.
 
-    Needs ``label_names`` ({label value id: name}) in its context.
+    Needs ``label_names`` ({label value id: name}) in its context, and the claim's relations
+    in the row (``relations``: (type id, other claim id) pairs, set by the view for its page).
 
     The declared fields document the shape (for the schema); ``to_representation``
     builds it straight from the row, since this list is read in pages of 100 to
@@ -196,6 +215,11 @@ class ClaimSerializer(serializers.Serializer[Mapping[str, Any]]):
     stance = serializers.CharField(read_only=True)
     stance_target = serializers.SerializerMethodField()
     note = serializers.CharField(read_only=True)
+    relations = serializers.SerializerMethodField(
+        help_text="Its relations to other claims (same annotator, or gold to gold): "
+        '[{"type": "support", "claim": 12}].'
+    )
+    attributes = serializers.SerializerMethodField()
     gold = serializers.BooleanField(read_only=True)
     settled_by = serializers.CharField(
         read_only=True,
@@ -215,6 +239,14 @@ class ClaimSerializer(serializers.Serializer[Mapping[str, Any]]):
     def get_stance_target(self, row: Mapping[str, Any]) -> str | dict[str, int]:
         return _stance_target(row, self.context["label_names"])
 
+    @extend_schema_field(RELATIONS_SCHEMA)
+    def get_relations(self, row: Mapping[str, Any]) -> list[dict[str, Any]]:
+        return _relations(row, self.context["label_names"])
+
+    @extend_schema_field(ATTRIBUTES_SCHEMA)
+    def get_attributes(self, row: Mapping[str, Any]) -> dict[str, str]:
+        return dict(row["attributes"])
+
     def to_representation(self, row: Mapping[str, Any]) -> dict[str, Any]:
         names = self.context["label_names"]
         return {
@@ -230,12 +262,18 @@ class ClaimSerializer(serializers.Serializer[Mapping[str, Any]]):
             "stance": names[row["stance_id"]],
             "stance_target": _stance_target(row, names),
             "note": row["note"],
+            "relations": _relations(row, names),
+            "attributes": row["attributes"],
             "gold": row["is_gold"],
             "settled_by": row["annotator_username"] if row["is_gold"] else None,
             "source": row["source_username"],
             "created_at": _iso(row["created_at"]),
             "updated_at": _iso(row["updated_at"]),
         }
+
+
+def _relations(row: Mapping[str, Any], names: dict[int, str]) -> list[dict[str, Any]]:
+    return [{"type": names[type_id], "claim": other} for type_id, other in row["relations"]]
 
 
 def _stance_target(row: Mapping[str, Any], names: dict[int, str]) -> str | dict[str, int]:
@@ -288,4 +326,46 @@ class ReplyLabelSerializer(serializers.Serializer[Mapping[str, Any]]):
             "source": row["source_username"],
             "created_at": _iso(row["created_at"]),
             "updated_at": _iso(row["updated_at"]),
+        }
+
+
+class RelationSerializer(serializers.Serializer[Mapping[str, Any]]):
+    """A relation, from a row of :func:`annotate.selectors.api_relation_list`."""
+
+    id = serializers.IntegerField(read_only=True)
+    thread = serializers.IntegerField(read_only=True, help_text="The thread's (article's) id.")
+    annotator = serializers.CharField(
+        read_only=True, help_text="The annotator's username (gold: the reviewer who settled it)."
+    )
+    type = serializers.CharField(read_only=True, help_text="A relation type: support, attack, ...")
+    from_claim = serializers.IntegerField(read_only=True, help_text="The claim it starts from.")
+    to_claim = serializers.IntegerField(
+        read_only=True, help_text="The claim it points at: in the same text or up the chain."
+    )
+    gold = serializers.BooleanField(read_only=True)
+    settled_by = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="Gold only: the reviewer who settled it (null for an annotator's own).",
+    )
+    source = serializers.CharField(  # type: ignore[assignment]  # a field, as ``label`` is
+        read_only=True,
+        allow_null=True,
+        help_text="Gold only: the annotator it was accepted from (null: drawn by the reviewer, "
+        "or not gold).",
+    )
+    created_at = serializers.DateTimeField(read_only=True)
+
+    def to_representation(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "id": row["id"],
+            "thread": row["article_id"],
+            "annotator": row["annotator_username"],
+            "type": self.context["label_names"][row["type_id"]],
+            "from_claim": row["from_claim_id"],
+            "to_claim": row["to_claim_id"],
+            "gold": row["is_gold"],
+            "settled_by": row["annotator_username"] if row["is_gold"] else None,
+            "source": row["source_username"],
+            "created_at": _iso(row["created_at"]),
         }

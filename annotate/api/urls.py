@@ -55,6 +55,11 @@ urlpatterns = [
     ),
     path("v1/claims/", login_not_required(views.ClaimListApi.as_view()), name="claim-list"),
     path(
+        "v1/relations/",
+        login_not_required(views.RelationListApi.as_view()),
+        name="relation-list",
+    ),
+    path(
         "v1/reply-labels/",
         login_not_required(views.ReplyLabelListApi.as_view()),
         name="reply-label-list",

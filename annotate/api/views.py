@@ -30,7 +30,20 @@ from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from annotate.api.filters import ClaimFilter, ReplyLabelFilter
+from annotate.api.docs import (
+    BAD_REQUEST,
+    CLAIM_EXAMPLE,
+    ERRORS,
+    GOLD_CLAIM_EXAMPLE,
+    GOLD_REPLY_LABEL_EXAMPLE,
+    NOT_FOUND_RESPONSE,
+    RELATION_EXAMPLE,
+    REPLY_LABEL_EXAMPLE,
+    SLUG,
+    THREAD_EXAMPLE,
+    THREAD_ID,
+)
+from annotate.api.filters import ClaimFilter, RelationFilter, ReplyLabelFilter
 from annotate.api.pagination import MAX_ID, IdCursorPagination
 from annotate.api.permissions import CanExportCorpus, ReadOnly
 from annotate.api.serializers import (
@@ -38,16 +51,19 @@ from annotate.api.serializers import (
     CorpusDetailSerializer,
     CorpusSerializer,
     ErrorSerializer,
+    RelationSerializer,
     ReplyLabelSerializer,
     ThreadDetailSerializer,
     ThreadSerializer,
 )
-from annotate.models import Claim, ReplyLabel
+from annotate.models import Claim, Relation, ReplyLabel
 from annotate.selectors.api import (
     api_claim_list,
     api_corpus_get,
     api_corpus_list,
     api_label_names_by_id,
+    api_relation_list,
+    api_relations_from,
     api_reply_label_list,
     api_thread_list,
     api_thread_queryset,
@@ -67,149 +83,6 @@ EXPORT_FORMATS = {
 }
 TRUE_VALUES = {"1", "true", "yes"}
 FALSE_VALUES = {"0", "false", "no", ""}
-
-
-ERRORS = {
-    401: OpenApiResponse(ErrorSerializer, description="No token, or a wrong or revoked one."),
-    403: OpenApiResponse(ErrorSerializer, description="Not allowed (the API is read-only)."),
-    405: OpenApiResponse(ErrorSerializer, description="The API is read-only: use GET."),
-    429: OpenApiResponse(ErrorSerializer, description="Too many requests: wait and retry."),
-}
-BAD_REQUEST = {
-    400: OpenApiResponse(
-        ErrorSerializer,
-        description="A parameter the API cannot use; `errors` names it and says what works.",
-        examples=[
-            OpenApiExample(
-                "Unknown stance",
-                value={
-                    "detail": "Invalid parameters. stance: No stance named 'nonsense'. "
-                    "Valid: neutral, oppose, support.",
-                    "errors": {
-                        "stance": ["No stance named 'nonsense'. Valid: neutral, oppose, support."]
-                    },
-                },
-            )
-        ],
-    )
-}
-NOT_FOUND_RESPONSE = {
-    404: OpenApiResponse(
-        ErrorSerializer, description="No such object, or not one you can read (the same answer)."
-    )
-}
-
-
-SLUG = OpenApiParameter(
-    "slug",
-    str,
-    OpenApiParameter.PATH,
-    pattern=r"^[-a-zA-Z0-9_]+$",
-    description="The corpus's slug, as the corpora list gives it.",
-)
-THREAD_ID = OpenApiParameter(
-    "id", OpenApiTypes.INT64, OpenApiParameter.PATH, description="The thread's (article's) id."
-)
-
-
-CLAIM_EXAMPLE = OpenApiExample(
-    "A claim answering an earlier claim",
-    response_only=True,
-    value={
-        "id": 7,
-        "thread": 42,
-        "comment_id": 311,
-        "comment_external_id": "c12",
-        "annotator": "alice",
-        "start": 0,
-        "end": 28,
-        "text": "Sanctions never change minds",
-        "claim_type": "claim",
-        "stance": "oppose",
-        "stance_target": {"claim": 5},
-        "note": "",
-        "gold": False,
-        "settled_by": None,
-        "source": None,
-        "created_at": "2026-11-20T10:01:02.123456Z",
-        "updated_at": "2026-11-20T10:01:02.123456Z",
-    },
-)
-GOLD_CLAIM_EXAMPLE = OpenApiExample(
-    "A gold claim, accepted from alice by victor",
-    response_only=True,
-    value={
-        "id": 19,
-        "thread": 42,
-        "comment_id": 311,
-        "comment_external_id": "c12",
-        "annotator": "victor",
-        "start": 0,
-        "end": 28,
-        "text": "Sanctions never change minds",
-        "claim_type": "claim",
-        "stance": "oppose",
-        "stance_target": "parent",
-        "note": "",
-        "gold": True,
-        "settled_by": "victor",
-        "source": "alice",
-        "created_at": "2026-11-21T09:00:00.000000Z",
-        "updated_at": "2026-11-21T09:02:10.500000Z",
-    },
-)
-REPLY_LABEL_EXAMPLE = OpenApiExample(
-    "A reply label",
-    response_only=True,
-    value={
-        "id": 3,
-        "thread": 42,
-        "comment_id": 311,
-        "comment_external_id": "c12",
-        "annotator": "alice",
-        "label": "deny",
-        "toward": "parent",
-        "gold": False,
-        "settled_by": None,
-        "source": None,
-        "created_at": "2026-11-20T10:01:02.123456Z",
-        "updated_at": "2026-11-20T10:01:02.123456Z",
-    },
-)
-GOLD_REPLY_LABEL_EXAMPLE = OpenApiExample(
-    "A gold reply label toward the thread's article, the majority, accepted from alice by victor",
-    response_only=True,
-    value={
-        "id": 8,
-        "thread": 42,
-        "comment_id": 311,
-        "comment_external_id": "c12",
-        "annotator": "victor",
-        "label": "query",
-        "toward": "root",
-        "gold": True,
-        "settled_by": "victor",
-        "source": "alice",
-        "created_at": "2026-11-21T09:03:00.000000Z",
-        "updated_at": "2026-11-21T09:03:00.000000Z",
-    },
-)
-THREAD_EXAMPLE = OpenApiExample(
-    "A thread half done",
-    response_only=True,
-    value={
-        "id": 42,
-        "external_id": "russia-israel-thread",
-        "title": "A Growing Russian-Israeli Alliance?",
-        "author": "",
-        "url": "",
-        "published_at": None,
-        "comment_count": 30,
-        "claim_count": 57,
-        "reply_label_count": 60,
-        "progress": {"done": 1, "total": 2},
-    },
-)
 
 
 class ApiMixin(APIView):
@@ -347,6 +220,15 @@ class ClaimListApi(ApiMixin, generics.ListAPIView[Any]):
     def get_queryset(self) -> QuerySet[Claim, Mapping[str, Any]]:
         return api_claim_list(user=self.request.user)
 
+    def paginate_queryset(self, queryset: QuerySet[Any] | Sequence[Any]) -> Sequence[Any] | None:
+        """The page, each claim with its relations (one query for the whole page)."""
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            relations = api_relations_from(claim_ids=[row["id"] for row in page])
+            for row in page:
+                row["relations"] = relations.get(row["id"], [])
+        return page
+
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "label_names": _label_names(self)}
 
@@ -366,6 +248,29 @@ class ReplyLabelListApi(ApiMixin, generics.ListAPIView[Any]):
 
     def get_queryset(self) -> QuerySet[ReplyLabel, Mapping[str, Any]]:
         return api_reply_label_list(user=self.request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "label_names": _label_names(self)}
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Relations between claims, filtered and paginated",
+        description=LIST_DESCRIPTION.format(what="relation")
+        + " A relation links a claim (`from_claim`) to another of the same annotator, or gold "
+        "to gold (`to_claim`), in the same text or up the reply chain; claims carry the same "
+        "links in their `relations`.",
+        responses={200: RelationSerializer(many=True), **BAD_REQUEST, **ERRORS},
+        examples=[RELATION_EXAMPLE],
+    )
+)
+class RelationListApi(ApiMixin, generics.ListAPIView[Any]):
+    serializer_class = RelationSerializer
+    pagination_class = IdCursorPagination
+    filterset_class = RelationFilter
+
+    def get_queryset(self) -> QuerySet[Relation, Mapping[str, Any]]:
+        return api_relation_list(user=self.request.user)
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "label_names": _label_names(self)}

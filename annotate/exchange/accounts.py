@@ -34,6 +34,11 @@ class AnnotatorAccounts:
         # Gold labels name the annotator they were accepted from, too.
         wanted.update(c.source for t in threads for c in t.claims if c.source)
         wanted.update(lbl.source for t in threads for lbl in t.reply_labels if lbl.source)
+        # Gold relations name who settled them and whence, as gold claims do.
+        for relation in (r for t in threads for c in t.claims for r in c.relations):
+            wanted.add(relation.annotator)
+            if relation.source:
+                wanted.add(relation.source)
         missing = wanted - self.ids.keys()
         if not missing:
             return
@@ -50,6 +55,9 @@ class AnnotatorAccounts:
                     t
                     for t in threads
                     if any(username in (c.annotator, c.source) for c in t.claims)
+                    or any(
+                        username in (r.annotator, r.source) for c in t.claims for r in c.relations
+                    )
                     or any(username in (lbl.annotator, lbl.source) for lbl in t.reply_labels)
                 )
                 raise FormatError(

@@ -6,7 +6,8 @@ left needs the corpus and the whole thread: field sizes the database enforces,
 the comments in display order with the orphan policy applied, label names of
 the corpus's schema turned into ids (names it lacks added to it, or refused:
 :mod:`.schema_additions`), and the claim rules (``annotate.rules``:
-span, one stance target, a target claim up the reply chain). Every problem is a
+span, one stance target, a target claim up the reply chain; relations and
+attributes in :mod:`.relations`). Every problem is a
 :class:`FormatError` naming the file, the line, the thread and the claim or
 label. The result is plain rows (:mod:`.rows`); nothing is written here.
 """
@@ -22,6 +23,7 @@ from typing import Any
 from django.utils import timezone
 
 from annotate import rules
+from annotate.exchange.relations import attributes_checked, relations_read, relations_resolved
 from annotate.exchange.rows import CheckedClaim, CheckedReplyLabel, CheckedThread, Timestamp
 from annotate.exchange.schema_additions import Schema
 from annotate.models import LabelKind, Toward
@@ -138,13 +140,13 @@ class ThreadChecker:
         claim_types = self.label_ids[LabelKind.CLAIM_TYPE]
         stances = self.label_ids[LabelKind.STANCE]
         stance_targets = self.label_ids[LabelKind.STANCE_TARGET]
+        relation_types = self.label_ids[LabelKind.RELATION]
         span_check, one_target_check = rules.span_check, rules.one_target_check
         target_value_check = rules.target_value_check
         note_check = rules.note_check
         for item in items:
             local_id = item["id"]
             comment = item["comment_id"]
-            _kept_check(item, _claim_name(local_id, is_gold), error)
             if comment is not None and comment in skipped:
                 dropped.add(local_id)  # its comment was left out as an orphan: so is it
                 continue
@@ -200,7 +202,17 @@ class ThreadChecker:
                     f" a note is at most {rules.NOTE_MAX_LENGTH:,}"
                 ) from None
             created_at = _timestamp(item.get("created_at"), now, "claim", "created_at", error)
-            settled_by, source = _provenance(item, is_gold, _claim_name(local_id, is_gold), error)
+            what = _claim_name(local_id, is_gold)
+            settled_by, source = _provenance(item, is_gold, what, error)
+            relations = relations_read(
+                item,
+                type_ids=relation_types,
+                annotator=settled_by,
+                is_gold=is_gold,
+                what=what,
+                corpus=self.corpus.slug,
+                error=error,
+            )
             by_id[local_id] = CheckedClaim(
                 local_id=local_id,
                 annotator=settled_by,
@@ -219,6 +231,8 @@ class ThreadChecker:
                     item.get("updated_at"), created_at, "claim", "updated_at", error
                 ),
                 is_gold=is_gold,
+                attributes=attributes_checked(item, what, error),
+                relations=relations,
             )
         # Target claims lie up the reply chain, so following targets always ends;
         # taken shallowest text first, a target's level (its insert round) is
@@ -247,6 +261,14 @@ class ThreadChecker:
             except rules.ClaimRuleError as broken:
                 raise error(f"{what}: {_target_wording(broken, claim, target)}") from None
             claim.level = target.level + 1
+        relations_resolved(
+            by_id,
+            dropped=dropped,
+            thread=tree.thread,
+            parent_of=parent_of,
+            name=lambda local_id: _claim_name(local_id, is_gold),
+            error=error,
+        )
         return list(by_id.values())
 
     def _reply_labels(
@@ -291,17 +313,6 @@ class ThreadChecker:
                 )
             )
         return labels
-
-
-def _kept_check(item: dict[str, Any], what: str, error: Callable[..., FormatError]) -> None:
-    """Refuse what the database cannot keep yet rather than drop it: claim relations and
-    attributes (a reader of a labelled corpus may bring them; the jsonl reader refuses them)."""
-    for key in ("relations", "attributes"):
-        if item.get(key):
-            raise error(
-                f"{what}: has {key} ({item[key]!r}), which Threadlab does not keep yet, so"
-                " this file would not import whole"
-            )
 
 
 def _provenance(

@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Field, Model
 
-from annotate.models import Claim, LabelValue, ReplyLabel
+from annotate.models import Claim, LabelValue, Relation, ReplyLabel
 from threads.formats.records import CommentRecord, ThreadRecord
 from threads.models import Article, Comment, Corpus
 
@@ -50,12 +50,14 @@ def corpus_threads(
     """Every thread of ``corpus`` as a :class:`ThreadRecord`, labels included, in article order.
 
     Reads ``chunk_size`` articles at a time, and for each chunk their comments
-    (display order), claims and reply labels with one query each, merged in
+    (display order), claims, relations and reply labels with one query each, merged in
     Python; rows come through server-side cursors (PostgreSQL) in batches, so
     one thread at a time is held. Claim ids are local: 1..n over the thread's
     annotations, then its gold, in the order (annotator, position of the text,
     start, end, created_at, database id). ``stance_target`` is the schema
-    value's name or ``{"claim": <local id>}``. With ``pseudonymise``, article
+    value's name or ``{"claim": <local id>}``; a claim's ``relations`` are
+    ``[{"type", "claim": <local id>}]`` in the order of those ids (then types), gold ones with
+    ``settled_by`` and ``source``, and ``attributes`` its object. With ``pseudonymise``, article
     and comment authors become stable pseudonyms (annotator usernames are
     kept: they are the labels' provenance).
     """
@@ -83,7 +85,7 @@ def corpus_threads(
         last_pk = articles[-1][0]
         pks = [a[0] for a in articles]
         comments, claims = queries.comments(pks), queries.claims(pks)
-        labels = queries.reply_labels(pks)
+        relations, labels = queries.relations(pks), queries.reply_labels(pks)
         for pk, external_id, title, body, author, url, published_at, meta in articles:
             external: dict[int, str] = {}
             position: dict[int, int] = {}
@@ -130,6 +132,7 @@ def corpus_threads(
                     key=lambda c: (c[12], c[3], at(c[2], -1), c[4], c[5], c[13], c[1])
                 )
                 local = {c[1]: n for n, c in enumerate(thread_claims, start=1)}
+                related = _relations_by_claim(relations.take(pk), local, label_names)
                 out = {False: sections[False]["claims"], True: sections[True]["claims"]}
                 for (
                     _,
@@ -148,6 +151,7 @@ def corpus_threads(
                     created_at,
                     updated_at,
                     source,
+                    attributes,
                 ) in thread_claims:
                     claim = {
                         "id": local[k_pk],
@@ -165,9 +169,15 @@ def corpus_threads(
                         "created_at": created_at,
                         "updated_at": updated_at,
                     }
+                    if k_pk in related:
+                        claim["relations"] = related[k_pk]
+                    if attributes and attributes != "{}":
+                        claim["attributes"] = to_json(attributes)
                     if is_gold:  # who settled it (the gold claim's annotator), and from whom
                         claim["settled_by"], claim["source"] = annotator, source
                     out[bool(is_gold)].append(claim)
+            else:
+                relations.take(pk)  # none without claims; keeps the reader in step
             # (gold, annotator, the comment's display position, toward): parent before root.
             for lbl in sorted(labels.take(pk), key=lambda r: (r[5], r[2], position[r[1]], r[4])):
                 label = {
@@ -193,8 +203,25 @@ def corpus_threads(
             )
 
 
+def _relations_by_claim(
+    rows: list[tuple[Any, ...]], local: dict[int, int], label_names: dict[int, str]
+) -> dict[int, list[dict[str, Any]]]:
+    """A thread's relations as its claims carry them, by claim (database id): the other claim
+    by its local id, in the order of those ids then type names; gold ones with their
+    ``settled_by`` and ``source``."""
+    by_claim: dict[int, list[dict[str, Any]]] = {}
+    for _, from_pk, to_pk, type_id, is_gold, settled_by, source in rows:
+        relation: dict[str, Any] = {"type": label_names[type_id], "claim": local[to_pk]}
+        if is_gold:
+            relation["settled_by"], relation["source"] = settled_by, source
+        by_claim.setdefault(from_pk, []).append(relation)
+    for relations in by_claim.values():
+        relations.sort(key=lambda r: (r["claim"], r["type"]))
+    return by_claim
+
+
 class _ExportQueries:
-    """The three per-chunk export queries, as plain SQL read through (server-side) cursors.
+    """The four per-chunk export queries, as plain SQL read through (server-side) cursors.
 
     An export reads every comment and claim of the corpus; the ORM's per-value
     converters cost more than the database does, so rows are read raw. Times
@@ -252,10 +279,18 @@ class _ExportQueries:
             f"SELECT {columns(Claim, 'k', 'article', 'id', 'comment')}, {username}, "
             f"{columns(Claim, 'k', 'start', 'end', 'quote', 'claim_type', 'stance')}, "
             f"{columns(Claim, 'k', 'stance_target', 'target_claim', 'note', 'is_gold')}, "
-            f"{columns(Claim, 'k', 'created_at', 'updated_at')}, {source_name} "
+            f"{columns(Claim, 'k', 'created_at', 'updated_at')}, {source_name}, "
+            f"{columns(Claim, 'k', 'attributes')} "
             f"FROM {qn(Claim._meta.db_table)} k {users}k.{qn('annotator_id')} "
             f"{sources}k.{qn('source_id')} "
             f"WHERE k.{qn('article_id')} IN ({{}}) ORDER BY k.{qn('article_id')}"
+        )
+        self._relations = (
+            f"SELECT {columns(Relation, 'r', 'article', 'from_claim', 'to_claim', 'type')}, "
+            f"{columns(Relation, 'r', 'is_gold')}, {username}, {source_name} "
+            f"FROM {qn(Relation._meta.db_table)} r {users}r.{qn('annotator_id')} "
+            f"{sources}r.{qn('source_id')} "
+            f"WHERE r.{qn('article_id')} IN ({{}}) ORDER BY r.{qn('article_id')}"
         )
         self._labels = (
             f"SELECT {columns(ReplyLabel, 'r', 'article', 'comment')}, {username}, "
@@ -278,6 +313,9 @@ class _ExportQueries:
 
     def claims(self, pks: list[int]) -> _RowsByArticle:
         return _RowsByArticle(_fetched(self._claims, pks))
+
+    def relations(self, pks: list[int]) -> _RowsByArticle:
+        return _RowsByArticle(_fetched(self._relations, pks))
 
     def reply_labels(self, pks: list[int]) -> _RowsByArticle:
         return _RowsByArticle(_fetched(self._labels, pks))

@@ -63,6 +63,7 @@ class ImportSummary:
     orphans_attached: int = 0
     orphans_skipped: int = 0
     claims: int = 0
+    relations: int = 0
     reply_labels: int = 0
     users_created: int = 0
     seconds: float = 0.0
@@ -82,10 +83,11 @@ class ImportSummary:
             " file has such labels)."
             for toward in self.directions_enabled
         )
+        relations = f" ({_n(self.relations, 'relation')})" if self.relations else ""
         return (
             f"Imported {_n(self.threads, 'thread')} ({self.threads_existing} already there), "
             f"{_n(self.comments, 'comment')} (orphans: {self.orphans_attached} attached, "
-            f"{self.orphans_skipped} skipped), {_n(self.claims, 'claim')}, "
+            f"{self.orphans_skipped} skipped), {_n(self.claims, 'claim')}{relations}, "
             f"{_n(self.reply_labels, 'reply label')}, {_n(self.users_created, 'new user')} "
             f"in {self.seconds:.2f} s.{noticed}"
         )
@@ -158,7 +160,8 @@ def threads_import(
 # (314 ms in EXPLAIN) before ANALYZE and 19-36 ms after (issue 12). ANALYZE samples a fixed
 # number of rows per table, so it costs about the same whatever the tables hold.
 _ANALYZE_LOADED = (
-    "ANALYZE threads_article, threads_comment, annotate_claim, annotate_replylabel, auth_user"
+    "ANALYZE threads_article, threads_comment, annotate_claim, annotate_relation,"
+    " annotate_replylabel, auth_user"
 )
 
 
@@ -346,6 +349,7 @@ class _ImportRun:
         for thread in checked:
             summary.comments += len(thread.comments)
             summary.claims += len(thread.claims)
+            summary.relations += sum(len(c.relations) for c in thread.claims)
             summary.reply_labels += len(thread.reply_labels)
 
     def _directions_enable(self) -> None:

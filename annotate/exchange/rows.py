@@ -7,7 +7,7 @@ names already turned into ids, claims already given their insert round),
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +16,16 @@ from threads.formats.records import CommentRecord, ThreadRecord
 # A time as the import writes it: an aware datetime, or the text of a UTC time
 # as the exports write it, passed to the database as it is (see checking._timestamp).
 Timestamp = datetime | str
+
+
+@dataclass(slots=True)
+class CheckedRelation:
+    """A claim's relation in the file, its type as an id of the corpus schema."""
+
+    type_id: int
+    other: Any  # local id of the other claim, in the same section
+    annotator: str  # the claim's annotator; gold: the reviewer who settled the relation
+    source: str | None = None  # gold only: the annotator it was accepted from (None: drawn)
 
 
 @dataclass(slots=True)
@@ -38,6 +48,8 @@ class CheckedClaim:
     is_gold: bool
     level: int = 0  # insert round: 0 without a target claim, else its target's level + 1
     source: str | None = None  # gold only: the annotator it was accepted from (None: drawn)
+    attributes: dict[str, str] = field(default_factory=dict)
+    relations: list[CheckedRelation] = field(default_factory=list)
 
 
 @dataclass(slots=True)

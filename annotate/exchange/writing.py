@@ -2,8 +2,8 @@
 
 A batch's articles go in at once, then its comments level by level (the
 database checks that a reply's parent is already there, one level up), then
-its claims in rounds of target order (a claim's target claim first), then its
-reply labels. Ids are reserved before the rows are built, so a reply knows its
+its claims in rounds of target order (a claim's target claim first), then their
+relations, then its reply labels. Ids are reserved before the rows are built, so a reply knows its
 parent's id and a claim its target's before either is inserted.
 """
 
@@ -22,7 +22,7 @@ from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 from annotate.exchange.rows import CheckedClaim, CheckedThread, Timestamp
-from annotate.models import Claim, ReplyLabel
+from annotate.models import Claim, Relation, ReplyLabel
 from threads.formats.records import CommentRecord
 from threads.models import Article, Comment, Corpus
 
@@ -70,7 +70,18 @@ _CLAIM_FIELDS = (
     "created_at",
     "updated_at",
     "source",
+    "attributes",
     "corpus",
+)
+_RELATION_FIELDS = (
+    "from_claim",
+    "to_claim",
+    "type",
+    "article",
+    "annotator",
+    "is_gold",
+    "source",
+    "created_at",
 )
 _REPLY_LABEL_FIELDS = (
     "annotator",
@@ -118,7 +129,7 @@ def threads_insert(
         ],
     )
     comment_pks = _comments_insert(rows, article_pks, threads, now)
-    _claims_insert(rows, corpus.pk, article_pks, threads, comment_pks, annotator_ids)
+    _claims_insert(rows, corpus.pk, article_pks, threads, comment_pks, annotator_ids, now)
     rows.insert(
         ReplyLabel,
         _REPLY_LABEL_FIELDS,
@@ -184,8 +195,10 @@ def _claims_insert(
     threads: list[CheckedThread],
     comment_pks: Mapping[tuple[int, str], int],
     annotator_ids: Mapping[str, int],
+    now: Any,
 ) -> None:
-    """Claims in rounds: those without a target claim, then those whose target is in, and so on.
+    """Claims in rounds: those without a target claim, then those whose target is in, and so on;
+    then their relations, in the file's order.
 
     The database checks that a target claim exists; ``level`` (set by the
     checks) is the round.
@@ -219,10 +232,30 @@ def _claims_insert(
                     rows.datetime(cl.created_at),
                     rows.datetime(cl.updated_at),
                     None if cl.source is None else annotator_ids[cl.source],
+                    rows.json(cl.attributes),
                     corpus_pk,
                 )
             )
         rows.insert(Claim, _CLAIM_FIELDS, claim_rows)
+    rows.insert(
+        Relation,
+        _RELATION_FIELDS,
+        [
+            (
+                claim_pks[(article_pk, cl.is_gold, cl.local_id)],
+                claim_pks[(article_pk, cl.is_gold, relation.other)],
+                relation.type_id,
+                article_pk,
+                annotator_ids[relation.annotator],
+                cl.is_gold,
+                None if relation.source is None else annotator_ids[relation.source],
+                now,
+            )
+            for article_pk, t in zip(article_pks, threads, strict=True)
+            for cl in t.claims
+            for relation in cl.relations
+        ],
+    )
 
 
 def _json_dumps(value: Any) -> bytes:

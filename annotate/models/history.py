@@ -13,7 +13,7 @@ class EventAction(models.TextChoices):
 
 
 class AnnotationEvent(models.Model):
-    """One create, edit or delete of a claim or reply label: who, when, before and after.
+    """One create, edit or delete of a claim, relation or reply label: who, when, before and after.
 
     Ids are plain integers, not foreign keys, so the record outlives the label
     (and its thread). Nothing in the app updates or deletes these rows; the
@@ -22,7 +22,7 @@ class AnnotationEvent(models.Model):
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=10, choices=EventAction.choices)
-    object_type = models.CharField(max_length=20)  # "claim" or "reply_label"
+    object_type = models.CharField(max_length=20)  # "claim", "relation" or "reply_label"
     object_id = models.BigIntegerField()
     article_id = models.BigIntegerField(db_index=True)
     before = models.JSONField(null=True, blank=True)

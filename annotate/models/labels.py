@@ -1,5 +1,5 @@
-"""The labels: claims (spans with a type, a stance and a target) and reply labels, an
-annotator's own or a reviewer's gold."""
+"""The labels: claims (spans with a type, a stance and a target), the typed relations between
+claims, and reply labels, an annotator's own or a reviewer's gold."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class Claim(models.Model):
         Article, on_delete=models.CASCADE, related_name="claims", db_index=False
     )
     # The article's corpus, kept on the row (set by the services and the importer, held equal
-    # to the article's by a trigger, annotate migration 0004) so that a list of one corpus's
+    # to the article's by a trigger, annotate migration 0005) so that a list of one corpus's
     # claims in id order reads that corpus's rows alone through (corpus, id), whatever the
     # other corpora hold.
     corpus = models.ForeignKey(Corpus, on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -62,6 +62,9 @@ class Claim(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="attacked_by"
     )
     note = models.TextField(blank=True)
+    # Free {name: value} pairs kept from an imported corpus (brat attributes), exported as they
+    # came; values are strings. A trigger holds the shape (annotate migration 0006).
+    attributes = models.JSONField(default=dict, blank=True)
     is_gold = models.BooleanField(default=False)
     # Gold only: the annotator the claim was accepted from (null: drawn by the reviewer). For
     # gold, ``annotator`` is the reviewer who settled it (``settled_by`` in exports).
@@ -165,3 +168,63 @@ class ReplyLabel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.comment_id} ({self.toward}): {self.label_id}"
+
+
+class Relation(models.Model):
+    """A typed link from one claim to another: "premise #4 supports claim #2".
+
+    Both claims are the same annotator's (gold: both gold, whoever settled them) and in the same
+    thread; the ``to_claim`` lies in the same text as ``from_claim`` or in a text up its reply
+    chain (``annotate.rules.relation_check``, enforced by the services and the importer). A
+    claim has any number of relations; its stance target stays one. ``type`` is a value of the
+    corpus's schema of the kind ``relation`` (default ``support``, ``attack``).
+
+    ``article``, ``annotator`` and ``is_gold`` repeat what the claims say, so relations are read
+    and filtered as claims are; triggers keep them equal to both claims' (annotate migration
+    0006). For gold, ``annotator`` is the reviewer who settled the relation and ``source`` the
+    annotator it was accepted from (null: drawn by the reviewer).
+    """
+
+    # No index of its own: the unique (from_claim, to_claim, type) index starts with it.
+    from_claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="relations", db_index=False
+    )
+    to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="related_from")
+    type = models.ForeignKey(  # a key and a trigger, as a claim's label values are
+        LabelValue, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    # Indexed as for claims: (article, annotator) serves the article, no index by type.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="relations", db_index=False
+    )
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="relations"
+    )
+    is_gold = models.BooleanField(default=False)
+    source = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["article_id", "from_claim_id", "id"]
+        indexes = [
+            models.Index(fields=["article", "annotator"], name="relation_article_annotator"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_claim=F("to_claim")), name="relation_not_to_itself"
+            ),
+            # Also the index that finds a claim's relations (from_claim first).
+            models.UniqueConstraint(
+                fields=["from_claim", "to_claim", "type"], name="relation_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.from_claim_id} {self.type_id} #{self.to_claim_id}"

@@ -1,6 +1,6 @@
-"""A corpus's label schema: claim types, stances, stance targets and reply labels, with their
-keys and colours, the directions its reply labels take; the defaults every new corpus starts
-with."""
+"""A corpus's label schema: claim types, stances, stance targets, reply labels and relation
+types, with their keys and colours, the directions its reply labels take; the defaults every new
+corpus starts with."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ class LabelKind(models.TextChoices):
     STANCE = "stance", "stance"
     STANCE_TARGET = "stance_target", "stance target"
     REPLY_LABEL = "reply_label", "reply label"
+    RELATION = "relation", "relation type"
 
 
 class Toward(models.TextChoices):
@@ -122,4 +123,7 @@ DEFAULT_SCHEMA: list[tuple[str, str, str, str, str]] = [
     (LabelKind.REPLY_LABEL, "deny", "Contradicts its parent.", "2", "#e03131"),
     (LabelKind.REPLY_LABEL, "query", "Asks its parent for evidence or detail.", "3", "#f08c00"),
     (LabelKind.REPLY_LABEL, "comment", "Comments without taking a side.", "4", "#868e96"),
+    # Keys no other value of the claim form uses (stances s o n, claim type c, targets t p).
+    (LabelKind.RELATION, "support", "The claim gives a reason for the other.", "u", "#2f9e44"),
+    (LabelKind.RELATION, "attack", "The claim argues against the other.", "a", "#e03131"),
 ]

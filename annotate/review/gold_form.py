@@ -2,9 +2,10 @@
 
 A selection opens the form for a new gold claim, a click on a gold claim the form for it; the
 form is the annotators' own (``annotate/thread.html#editor``, ``ClaimForm``) with the gold
-endpoints, and offers as targets the gold claims up the reply chain. An edit or a delete
-carries the version of the gold claim it showed: one changed meanwhile is refused (409) with
-what changed, and the text's block is shown again as it now is.
+endpoints, and offers as targets the gold claims up the reply chain, and for a relation those
+and the gold claims of the same text (a gold claim's form lists its gold relations, each
+removable). An edit or a delete carries the version of the gold claim it showed: one changed
+meanwhile is refused (409) with what changed, and the text's block is shown again as it now is.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from annotate.review.views import (
     page_context,
     review_urls,
 )
+from annotate.selectors.relations import claim_relations
 from annotate.selectors.review import (
+    gold_relation_start,
     gold_target_choices,
     review_text_get,
 )
@@ -40,7 +43,13 @@ from annotate.selectors.schema import Schema, schema_get
 from annotate.selectors.workspace import ARTICLE_KEY
 from annotate.services import gold
 from annotate.services.claim_checks import span_problems
-from annotate.workspace.forms import TARGET_CLAIM, ClaimForm, SpanForm
+from annotate.workspace.forms import (
+    TARGET_CLAIM,
+    ClaimChoices,
+    ClaimForm,
+    SpanForm,
+    split_choices,
+)
 from threads.models import Article, Comment
 
 EDITOR = "annotate/thread.html#editor"  # the annotators' claim form, shared
@@ -65,6 +74,10 @@ def _editor_context(
         action = reverse("annotate:review-gold-update", args=[article.pk, claim.pk])
         delete_url = reverse("annotate:review-gold-delete", args=[article.pk, claim.pk])
     return {
+        "relations": [
+            (r, reverse("annotate:review-gold-relation-delete", args=[article.pk, r.pk]))
+            for r in (claim_relations(claim_id=claim.pk, schema=schema) if claim else [])
+        ],
         "article": article,
         "form": form,
         "schema": schema,
@@ -93,26 +106,31 @@ def _editor_response(
     return render(request, PAGE, {**page, **context, "editor_open": True}, status=status)
 
 
-def _gold_target_posted(request: ReviewerRequest, article: Article) -> list[Claim]:
-    """The gold claim the form names as its target, if it is a gold claim of this thread (the
-    service checks it lies up the reply chain); anything else is not a choice."""
-    target = request.POST.get("target", "")
-    if not (target.startswith(TARGET_CLAIM) and is_id(target[1:])):
-        return []
-    return list(Claim.objects.filter(pk=int(target[1:]), article=article, is_gold=True))
-
-
-def _full_choices(
-    form: ClaimForm, article: Article, comment: Comment | None, schema: Schema
-) -> None:
-    """Show a refused form again with every target it may choose."""
-    full = ClaimForm(
-        schema=schema,
-        for_article=comment is None,
-        target_claims=gold_target_choices(article=article, comment=comment),
+def _gold_posted(request: ReviewerRequest, article: Article) -> ClaimChoices:
+    """The gold claims the form names, as its target and for a relation, if they are gold claims
+    of this thread (the services check where they lie); anything else is not a choice. One
+    query, none when it names no claim."""
+    target, related = request.POST.get("target", ""), request.POST.get("relation_to", "")
+    target_id = int(target[1:]) if target.startswith(TARGET_CLAIM) and is_id(target[1:]) else None
+    related_id = int(related) if is_id(related) else None
+    ids = {pk for pk in (target_id, related_id) if pk is not None}
+    found = (
+        {c.pk: c for c in Claim.objects.filter(pk__in=ids, article=article, is_gold=True)}
+        if ids
+        else {}
     )
-    form.fields["target"].choices = full.fields["target"].choices  # type: ignore[attr-defined]
-    form.target_claims = full.target_claims
+    return {
+        "target_claims": [found[target_id]] if target_id in found else [],
+        "relation_claims": [found[related_id]] if related_id in found else [],
+    }
+
+
+def _gold_choices(article: Article, comment: Comment | None) -> ClaimChoices:
+    """Every gold claim the form offers: targets up the reply chain, relations there and in
+    the same text."""
+    return split_choices(
+        gold_target_choices(article=article, comment=comment, same_text=True), comment
+    )
 
 
 @vary_on_headers("HX-Request")
@@ -131,7 +149,7 @@ def gold_new(request: ReviewerRequest, article_id: int) -> HttpResponse:
         initial=ClaimForm.initial_for(None, schema, comment is None),
         schema=schema,
         for_article=comment is None,
-        target_claims=gold_target_choices(article=article, comment=comment),
+        **_gold_choices(article, comment),
     )
     errors = span_problems(
         article=article,
@@ -157,10 +175,7 @@ def gold_create(request: ReviewerRequest, article_id: int) -> HttpResponse:
     comment = comment_for_key(article, span["text"])
     schema = schema_get(corpus_id=article.corpus_id)
     form = ClaimForm(
-        request.POST,
-        schema=schema,
-        for_article=comment is None,
-        target_claims=_gold_target_posted(request, article),
+        request.POST, schema=schema, for_article=comment is None, **_gold_posted(request, article)
     )
     errors: list[str] = []
     if form.is_valid():
@@ -178,7 +193,7 @@ def gold_create(request: ReviewerRequest, article_id: int) -> HttpResponse:
             errors = messages_of(error)
         else:
             return block_response(request, article, comment, schema=schema, close_editor=True)
-    _full_choices(form, article, comment, schema)
+    form.offer(**_gold_choices(article, comment))
     context = _editor_context(
         article=article, comment=comment, schema=schema, form=form, span=span, errors=errors
     )
@@ -222,8 +237,8 @@ def gold_edit(request: ReviewerRequest, article_id: int, claim_id: int) -> HttpR
         initial=ClaimForm.initial_for(claim, schema, claim.comment is None),
         schema=schema,
         for_article=claim.comment is None,
-        target_claims=gold_target_choices(article=article, comment=claim.comment),
         claim=claim,
+        **_gold_choices(article, claim.comment),
     )
     context = _editor_context(
         article=article,
@@ -276,8 +291,8 @@ def gold_update(request: ReviewerRequest, article_id: int, claim_id: int) -> Htt
         request.POST,
         schema=schema,
         for_article=claim.comment is None,
-        target_claims=_gold_target_posted(request, article),
         claim=claim,
+        **_gold_posted(request, article),
     )
     errors: list[str] = []
     if form.is_valid():
@@ -295,7 +310,7 @@ def gold_update(request: ReviewerRequest, article_id: int, claim_id: int) -> Htt
             errors = messages_of(error)
         else:
             return block_response(request, article, claim.comment, schema=schema, close_editor=True)
-    _full_choices(form, article, claim.comment, schema)
+    form.offer(**_gold_choices(article, claim.comment))
     context = _editor_context(
         article=article,
         comment=claim.comment,
@@ -324,3 +339,25 @@ def gold_delete(request: ReviewerRequest, article_id: int, claim_id: int) -> Htt
     except ValidationError as error:
         return _gone(request, article, " ".join(messages_of(error)))
     return block_response(request, article, claim.comment, close_editor=True)
+
+
+@require_POST
+def gold_relation_delete(
+    request: ReviewerRequest, article_id: int, relation_id: int
+) -> HttpResponse:
+    """Take a relation out of gold (the form of either of its gold claims offers it): the text
+    of the claim it started from is shown again without it."""
+    article = get_thread_for_reviewer(request.user, article_id)
+    from_claim = gold_relation_start(article=article, relation_id=relation_id)
+    try:
+        gold.gold_relation_delete(reviewer=request.user, article=article, relation_id=relation_id)
+    except ValidationError as error:
+        return _gone(request, article, " ".join(messages_of(error)))
+    comment = from_claim.comment if from_claim is not None else None
+    if comment is not None:
+        comment.article = article
+    response = block_response(request, article, comment, close_editor=True)
+    if request.htmx:  # the form may be the other claim's, in another text
+        key = ARTICLE_KEY if comment is None else str(comment.pk)
+        response = retarget(response, f"#tb-{key}")
+    return response

@@ -42,4 +42,9 @@ urlpatterns = [
         gold_form.gold_delete,
         name="review-gold-delete",
     ),
+    path(
+        "review/threads/<int:article_id>/gold/relations/<int:relation_id>/delete/",
+        gold_form.gold_relation_delete,
+        name="review-gold-relation-delete",
+    ),
 ]

@@ -201,7 +201,15 @@ def claim_accept(request: ReviewerRequest, article_id: int) -> HttpResponse:
             error=" ".join(messages_of(error)),
             status=_status_for(error),
         )
-    return block_response(request, article, comment, note=accepted.note)
+    note = " ".join(filter(None, [accepted.note, _relations_note(accepted.relations)]))
+    return block_response(request, article, comment, note=note)
+
+
+def _relations_note(brought: int) -> str:
+    """What an accept says of the relations it brought into gold (nothing when none)."""
+    if not brought:
+        return ""
+    return f"{brought} relation{'s' if brought != 1 else ''} to claims in gold came along."
 
 
 def _parse_seen(value: str) -> dict[int, str] | None:
@@ -242,7 +250,8 @@ def claims_accept_all(request: ReviewerRequest, article_id: int) -> HttpResponse
         )
     note = f"{len(accepted)} accepted" + (f", {skipped} already in gold" if skipped else "") + "."
     notes = [a.note for a in accepted if a.note]
-    return block_response(request, article, comment, note=" ".join([note, *notes]))
+    notes.append(_relations_note(sum(a.relations for a in accepted)))
+    return block_response(request, article, comment, note=" ".join(filter(None, [note, *notes])))
 
 
 @require_POST

@@ -23,6 +23,7 @@ from annotate.models import (
     AssignmentStatus,
     Claim,
     LabelValue,
+    Relation,
     ReplyLabel,
 )
 from annotate.selectors.schema import reply_directions_get
@@ -110,6 +111,7 @@ def api_claim_list(*, user: AnyUser) -> QuerySet[Claim, Mapping[str, Any]]:
             "stance_target_id",
             "target_claim_id",
             "note",
+            "attributes",
             "is_gold",
             "created_at",
             "updated_at",
@@ -140,6 +142,41 @@ def api_reply_label_list(*, user: AnyUser) -> QuerySet[ReplyLabel, Mapping[str, 
         )
         .order_by("id")
     )
+
+
+def api_relation_list(*, user: AnyUser) -> QuerySet[Relation, Mapping[str, Any]]:
+    """Relations ``user`` may read (as claims: see :func:`api_claim_list`), as rows of plain
+    values: one query a page."""
+    return (
+        Relation.objects.filter(api_labels_visible_q(user, corpus="article__corpus_id"))
+        .values(
+            "id",
+            "article_id",
+            "from_claim_id",
+            "to_claim_id",
+            "type_id",
+            "is_gold",
+            "created_at",
+            annotator_username=F("annotator__username"),
+            source_username=F("source__username"),
+        )
+        .order_by("id")
+    )
+
+
+def api_relations_from(*, claim_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
+    """The relations from each of the claims ``claim_ids`` (a page of the claims list, all of
+    them readable, and so their relations) as (type id, other claim id): one query."""
+    found: dict[int, list[tuple[int, int]]] = {}
+    if not claim_ids:
+        return found
+    for from_id, type_id, to_id in (
+        Relation.objects.filter(from_claim_id__in=claim_ids)
+        .order_by("from_claim_id", "id")
+        .values_list("from_claim_id", "type_id", "to_claim_id")
+    ):
+        found.setdefault(from_id, []).append((type_id, to_id))
+    return found
 
 
 def api_corpus_id(*, slug: str) -> int | None:

@@ -43,6 +43,10 @@ class Schema:
     def reply_labels(self) -> list[LabelValue]:
         return self.current(LabelKind.REPLY_LABEL)
 
+    @property
+    def relation_types(self) -> list[LabelValue]:
+        return self.current(LabelKind.RELATION)
+
 
 def schema_get(*, corpus_id: int) -> Schema:
     """Every label value of the corpus, retired ones included (old labels still show): one query."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
@@ -21,9 +21,11 @@ from annotate.models import (
     AnnotationEvent,
     Assignment,
     Claim,
+    Relation,
     ReplyLabel,
 )
 from annotate.selectors.assignments import COMMENT_FIELDS, assignment_progress
+from annotate.selectors.relations import RelationsByClaim, own_relations_from
 from annotate.selectors.schema import Schema, schema_get
 from threads.models import Article, Comment
 
@@ -65,12 +67,15 @@ def text_segments(text: str, claims: Iterable[Claim]) -> list[Segment]:
 
 @dataclass
 class TextView:
-    """One text of the thread (the article body or a comment) with the annotator's claims."""
+    """One text of the thread (the article body or a comment) with the annotator's claims and
+    their relations ("supports #12"; keyed by the claim they start from, and possibly shared
+    with the other texts of a page)."""
 
     key: str
     comment: Comment | None
     text: str
     claims: list[Claim]
+    relations: RelationsByClaim = field(default_factory=dict)
 
     @property
     def segments(self) -> list[Segment]:
@@ -106,6 +111,7 @@ class CommentPage:
     start: int
     next_start: int | None  # where the next page starts; None after the last comment
     claims: list[Claim]
+    relations: RelationsByClaim = field(default_factory=dict)
 
 
 @dataclass
@@ -161,8 +167,8 @@ def _comment_page(
     article_claims: bool,
 ) -> CommentPage:
     """Comments ``start`` to ``start + size`` in display order with the annotator's labels on
-    them (and on the article body, with ``article_claims``): three queries, each a range of the
-    (article, position) index, whatever the thread's size.
+    them (and on the article body, with ``article_claims``) and their claims' relations: four
+    queries, each a range of an (article, ...) index, whatever the thread's size.
 
     A comment's descendants are the run of deeper comments after it, so their number is where
     the next comment no deeper than it stands (one correlated subquery, by the same index).
@@ -198,6 +204,9 @@ def _comment_page(
         in_texts |= Q(comment__isnull=True)
     claims = list(_own_claims(annotator=annotator, article_id=article.pk).filter(in_texts))
     _attach_labels(claims, schema, {c.pk: c for c in claims})
+    relations = own_relations_from(
+        annotator=annotator, article_id=article.pk, claim_ids=[c.pk for c in claims], schema=schema
+    )
     labels = list(
         _own_reply_labels(annotator=annotator, article_id=article.pk).filter(comment_id__in=ids)
     )
@@ -214,7 +223,7 @@ def _comment_page(
         items.append(
             CommentItem(
                 comment=c,
-                text=TextView(str(c.pk), c, c.text, by_text.get(c.pk, [])),
+                text=TextView(str(c.pk), c, c.text, by_text.get(c.pk, []), relations),
                 reply_labels=labels_by_comment.get(c.pk, {}),
                 descendants=c.subtree_end - c.position - 1,
             )
@@ -225,6 +234,7 @@ def _comment_page(
         start=start,
         next_start=start + size if more else None,
         claims=claims,
+        relations=relations,
     )
 
 
@@ -275,7 +285,11 @@ def workspace_get(
         article=article,
         schema=schema,
         article_text=TextView(
-            ARTICLE_KEY, None, article.body, [c for c in page.claims if c.comment_id is None]
+            ARTICLE_KEY,
+            None,
+            article.body,
+            [c for c in page.claims if c.comment_id is None],
+            page.relations,
         ),
         page=page,
         labelled=labelled,
@@ -321,7 +335,8 @@ _TEXT_CLAIM_FIELDS = (
 def workspace_text(
     *, annotator: AbstractBaseUser, article: Article, comment: Comment | None, schema: Schema
 ) -> TextView:
-    """One text with the annotator's claims on it, for the fragment a save returns: one query."""
+    """One text with the annotator's claims on it and their relations, for the fragment a save
+    returns: two queries."""
     claims = _own_claims(annotator=annotator, article_id=article.pk).only(*_TEXT_CLAIM_FIELDS)
     if comment is None:
         claims = claims.filter(comment__isnull=True)
@@ -329,8 +344,15 @@ def workspace_text(
         claims = claims.filter(comment_id=comment.pk)
     text_claims = list(claims)
     _attach_labels(text_claims, schema, {})
+    relations = own_relations_from(
+        annotator=annotator,
+        article_id=article.pk,
+        claim_ids=[c.pk for c in text_claims],
+        schema=schema,
+    )
     key = ARTICLE_KEY if comment is None else str(comment.pk)
-    return TextView(key, comment, article.body if comment is None else comment.text, text_claims)
+    text = article.body if comment is None else comment.text
+    return TextView(key, comment, text, text_claims, relations)
 
 
 def thread_comment_get(*, article: Article, comment_id: int) -> Comment | None:
@@ -344,17 +366,29 @@ def thread_comment_get(*, article: Article, comment_id: int) -> Comment | None:
 
 
 def claim_target_choices(
-    *, annotator: AbstractBaseUser, article: Article, comment: Comment | None
+    *,
+    annotator: AbstractBaseUser,
+    article: Article,
+    comment: Comment | None,
+    same_text: bool = False,
 ) -> list[Claim]:
     """The annotator's claims a new claim in ``comment`` may target: those in its ancestor texts
     (the article body and the comments up its reply chain), in display order. One query, read on
-    the server, so it holds for a comment whose ancestors the browser has not loaded.
+    the server, so it holds for a comment whose ancestors the browser has not loaded. With
+    ``same_text``, the claims in ``comment`` itself too (those a claim may relate to; for the
+    article body, its claims).
 
     In display order (a pre-order walk) the ancestor at depth ``d`` is the last comment before
     ``comment`` at depth ``d``: a grouped range of the (article, position) index, not the thread.
     """
     if comment is None:
-        return []
+        if not same_text:
+            return []
+        return list(
+            _own_claims(annotator=annotator, article_id=article.pk)
+            .filter(comment__isnull=True)
+            .order_by("start", "id")
+        )
     ancestors = (
         Comment.objects.filter(
             article_id=article.pk, position__lt=comment.position, depth__lt=comment.depth
@@ -364,9 +398,12 @@ def claim_target_choices(
         .annotate(last=Max("position"))
         .values("last")
     )
+    texts = Q(comment__isnull=True) | Q(comment__position__in=Subquery(ancestors))
+    if same_text:
+        texts |= Q(comment_id=comment.pk)
     claims = list(
         _own_claims(annotator=annotator, article_id=article.pk)
-        .filter(Q(comment__isnull=True) | Q(comment__position__in=Subquery(ancestors)))
+        .filter(texts)
         .select_related("comment")
     )
     # Article first, then from the top of the chain down to the direct parent.
@@ -383,15 +420,40 @@ def own_claim_get(*, annotator: AbstractBaseUser, article: Article, claim_id: in
     )
 
 
-def own_claim_was_deleted(*, annotator: AbstractBaseUser, article: Article, claim_id: int) -> bool:
-    """Whether ``annotator`` deleted this claim of theirs (the history says so)."""
+def _deleted_by(annotator: AbstractBaseUser, article: Article, object_type: str, pk: int) -> bool:
     return AnnotationEvent.objects.filter(
-        object_type="claim",
-        object_id=claim_id,
+        object_type=object_type,
+        object_id=pk,
         action="delete",
         actor_id=annotator.pk,
         article_id=article.pk,
     ).exists()
+
+
+def own_claim_was_deleted(*, annotator: AbstractBaseUser, article: Article, claim_id: int) -> bool:
+    """Whether ``annotator`` deleted this claim of theirs (the history says so)."""
+    return _deleted_by(annotator, article, "claim", claim_id)
+
+
+def own_relation_was_removed(
+    *, annotator: AbstractBaseUser, article: Article, relation_id: int
+) -> bool:
+    """Whether ``annotator`` removed this relation of theirs (the history says so)."""
+    return _deleted_by(annotator, article, "relation", relation_id)
+
+
+def own_relation_get(
+    *, annotator: AbstractBaseUser, article: Article, relation_id: int
+) -> Relation | None:
+    """One of ``annotator``'s own relations on ``article`` (never gold), with the claim it
+    starts from and that claim's comment (the text that lists it)."""
+    return (
+        Relation.objects.filter(
+            pk=relation_id, article=article, annotator_id=annotator.pk, is_gold=False
+        )
+        .select_related("from_claim__comment")
+        .first()
+    )
 
 
 def own_reply_label_get(

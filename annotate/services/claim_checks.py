@@ -71,7 +71,7 @@ def note_check(*, note: str) -> None:
         raise ValidationError({"note": error.message}) from None
 
 
-def _parent_of(comment_id: int) -> int | None:
+def comment_parent_of(comment_id: int) -> int | None:
     """The comment ``comment_id`` replies to: one query per level, only as far as the rule asks."""
     return Comment.objects.filter(pk=comment_id).values_list("parent_id", flat=True).get()
 
@@ -106,7 +106,9 @@ def target_check(
 
         def parent_of(pk: int) -> int | None:
             # The claim's own comment is in hand; only the levels above it are read.
-            return comment.parent_id if comment is not None and pk == comment.pk else _parent_of(pk)
+            if comment is not None and pk == comment.pk:
+                return comment.parent_id
+            return comment_parent_of(pk)
 
         rules.target_claim_check(
             claim=rules.ClaimPlace(
@@ -121,9 +123,7 @@ def target_check(
                 thread=target_claim.article_id,
                 text=target_claim.comment_id,
             ),
-            parent_of=lambda pk: comment.parent_id
-            if comment and pk == comment.pk
-            else _parent_of(pk),
+            parent_of=parent_of,
         )
     except rules.ClaimRuleError as error:
         raise ValidationError({error.field or "__all__": error.message}) from None

@@ -31,6 +31,12 @@ from annotate.services.claim_checks import (
 )
 from annotate.services.corpora import label_value_check
 from annotate.services.history import history_record
+from annotate.services.relations import (
+    RelationChoice,
+    relation_add,
+    relations_remove_with,
+    relations_restore,
+)
 from threads.models import Article, Comment
 
 UNDO_SECONDS = 120
@@ -54,6 +60,7 @@ def _claim_snapshot(claim: Claim) -> dict[str, Any]:
         "stance_target_id": claim.stance_target_id,
         "target_claim_id": claim.target_claim_id,
         "note": claim.note,
+        "attributes": claim.attributes,
         "is_gold": claim.is_gold,
         "created_at": claim.created_at.isoformat(),
         "updated_at": claim.updated_at.isoformat(),
@@ -83,12 +90,14 @@ def claim_create(
     note: str = "",
     client_token: uuid.UUID | None = None,
     assignment: Assignment | None = None,
+    relation: RelationChoice | None = None,
 ) -> Claim:
     """Create a claim on ``[start, end)`` (code points) of the article body or ``comment``.
 
     A second call with the same ``client_token`` (a double-submitted form) returns the claim the
     first one made instead of creating another. ``assignment`` is the annotator's assignment to
-    the article if the caller has read it (see ``assignment_touch``).
+    the article if the caller has read it (see ``assignment_touch``). ``relation``, chosen in the
+    same form, relates the new claim to another (``relations.relation_create``), all or nothing.
     """
     try:
         return _claim_create(
@@ -105,6 +114,7 @@ def claim_create(
             note=note,
             client_token=client_token,
             assignment=assignment,
+            relation=relation,
         )
     except IntegrityError:
         # Two identical submissions raced past the token lookup: the unique constraint let one
@@ -133,6 +143,7 @@ def _claim_create(
     note: str,
     client_token: uuid.UUID | None,
     assignment: Assignment | None,
+    relation: RelationChoice | None,
 ) -> Claim:
     # No look-up of client_token first: a repeated token is rare and the unique constraint
     # catches it (claim_create then returns the first claim), which spares every save a query.
@@ -194,6 +205,10 @@ def _claim_create(
     ):
         assignment = None  # not this annotator's assignment to this article: ask the database
     assignment_touch(annotator=annotator, article_id=article.pk, assignment=assignment)
+    if relation is not None:
+        relation_add(
+            actor=annotator, from_claim=claim, to_claim_id=relation.to_claim_id, type=relation.type
+        )
     return claim
 
 
@@ -233,11 +248,13 @@ def claim_update(
     stance_target: LabelValue | None = _UNSET,
     target_claim: Claim | None = _UNSET,
     note: str = _UNSET,
+    relation: RelationChoice | None = None,
 ) -> Claim:
     """Change a claim's span, labels or note; arguments left out keep their value.
 
     Giving ``stance_target`` or ``target_claim`` replaces the target (the other one is cleared).
     A retired label value the claim already carries may stay; a new value must be current.
+    ``relation`` adds a relation to another claim, in the same transaction.
     """
     current = _claim_for_write(claim=claim, actor=actor)
     before = _claim_snapshot(current)
@@ -296,12 +313,18 @@ def claim_update(
     if not current.is_gold:
         agreement_forget(article_id=article.pk)
     assignment_touch(annotator=current.annotator, article_id=article.pk)
+    if relation is not None:
+        relation_add(
+            actor=actor, from_claim=current, to_claim_id=relation.to_claim_id, type=relation.type
+        )
     return current
 
 
 @transaction.atomic
 def claim_delete(*, claim: Claim, actor: AbstractBaseUser) -> None:
-    """Delete a claim, keeping what it was in the history. A claim other claims target stays."""
+    """Delete a claim, keeping what it was in the history. A claim other claims target stays;
+    its relations (both ways) go with it, each recorded, and listed in the claim's deletion
+    event so that :func:`claim_restore` brings them back."""
     current = _claim_for_write(claim=claim, actor=actor)
     attackers = Claim.objects.filter(target_claim_id=current.pk).count()
     if attackers:
@@ -311,6 +334,7 @@ def claim_delete(*, claim: Claim, actor: AbstractBaseUser) -> None:
             f"{'it' if attackers == 1 else 'them'} first."
         )
     before = _claim_snapshot(current)
+    before["relations"] = relations_remove_with(actor=actor, claim=current)
     pk, article_id = current.pk, current.article_id
     current.delete()
     history_record(
@@ -333,7 +357,8 @@ def claim_restore(*, actor: AbstractBaseUser, article: Article, claim_id: int) -
     The claim comes back as it was, with the same id, from what the history kept of it, and the
     restore is recorded (a create). Refused with a message, changing nothing, when there is no
     such recent deletion, when the claim is back already, or when what it stood on has changed
-    since (its text, a label value, the claim it targeted).
+    since (its text, a label value, the claim it targeted). The relations removed with it come
+    back too, but for one whose other claim has been deleted since.
     """
     since = timezone.now() - timedelta(seconds=UNDO_SECONDS)
     event = (
@@ -400,6 +425,7 @@ def claim_restore(*, actor: AbstractBaseUser, article: Article, claim_id: int) -
         stance_target=values.get(before["stance_target_id"]),
         target_claim=target_claim,
         note=before["note"],
+        attributes=before.get("attributes", {}),
         created_at=datetime.fromisoformat(before["created_at"]),
         updated_at=timezone.now(),
     )
@@ -413,5 +439,6 @@ def claim_restore(*, actor: AbstractBaseUser, article: Article, claim_id: int) -
         before=None,
         after=_claim_snapshot(claim),
     )
+    relations_restore(actor=actor, claim=claim, removed=before.get("relations", []))
     agreement_forget(article_id=article.pk)
     return claim

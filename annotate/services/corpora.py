@@ -15,6 +15,7 @@ from annotate.models import (
     Claim,
     LabelKind,
     LabelValue,
+    Relation,
     ReplyLabel,
     ReplyLabelScope,
     Toward,
@@ -80,7 +81,7 @@ def label_value_check(*, value: LabelValue | None, corpus_id: int, kind: str, fi
 
 
 def label_values_in_use(*, ids: Iterable[int]) -> set[int]:
-    """Those of the label values ``ids`` that some claim or reply label carries."""
+    """Those of the label values ``ids`` that some claim, reply label or relation carries."""
     ids = list(ids)
     used: set[int] = set()
     for field in ("claim_type", "stance", "stance_target"):
@@ -91,6 +92,9 @@ def label_values_in_use(*, ids: Iterable[int]) -> set[int]:
         )
     used.update(
         ReplyLabel.objects.filter(label_id__in=ids).values_list("label_id", flat=True).distinct()
+    )
+    used.update(
+        Relation.objects.filter(type_id__in=ids).values_list("type_id", flat=True).distinct()
     )
     return used
 

@@ -1,5 +1,6 @@
-"""The claim editor on the thread page: the form for a new or existing claim, and saving,
-changing, deleting and restoring a claim, each answered with the fragments htmx swaps in."""
+"""The claim editor on the thread page: the form for a new or existing claim (with its
+relations, and a new one to add), and saving, changing, deleting and restoring a claim and
+removing a relation, each answered with the fragments htmx swaps in."""
 
 from __future__ import annotations
 
@@ -21,17 +22,26 @@ from annotate.selectors.assignments import (
     assignment_get_for_save,
     assignment_progress,
 )
+from annotate.selectors.relations import claim_relations
 from annotate.selectors.schema import Schema, schema_get
 from annotate.selectors.workspace import (
     ARTICLE_KEY,
     claim_target_choices,
     own_claim_get,
     own_claim_was_deleted,
+    own_relation_get,
+    own_relation_was_removed,
     workspace_text,
 )
-from annotate.services import claims
+from annotate.services import claims, relations
 from annotate.services.claim_checks import span_problems
-from annotate.workspace.forms import TARGET_CLAIM, ClaimForm, SpanForm
+from annotate.workspace.forms import (
+    TARGET_CLAIM,
+    ClaimChoices,
+    ClaimForm,
+    SpanForm,
+    split_choices,
+)
 from annotate.workspace.views import (
     PAGE,
     AnnotatorRequest,
@@ -77,6 +87,10 @@ def _editor_context(
     else:
         action = reverse("annotate:claim-update", args=[article.pk, claim.pk])
     return {
+        "relations": [
+            (r, reverse("annotate:relation-delete", args=[article.pk, r.pk]))
+            for r in (claim_relations(claim_id=claim.pk, schema=schema) if claim else [])
+        ],
         "article": article,
         "form": form,
         "schema": schema,
@@ -103,8 +117,8 @@ def _editor_response(
     return render(request, PAGE, {**page, **context, "editor_open": True}, status=status)
 
 
-def _gone_response(request: AnnotatorRequest, article: Article) -> HttpResponse:
-    message = (
+def _gone_response(request: AnnotatorRequest, article: Article, message: str = "") -> HttpResponse:
+    message = message or (
         "This claim no longer exists: it was deleted, perhaps in another tab. Nothing was changed."
     )
     if request.htmx:
@@ -144,19 +158,39 @@ def _saved_response(
     )
 
 
-def _target_claims_posted(
-    request: AnnotatorRequest, article: Article, comment: Comment | None
-) -> list[Claim]:
-    """The one claim a form names as its target, if it is the user's own on this thread.
+def _own_posted(request: AnnotatorRequest, article: Article, value: str) -> list[Claim]:
+    """The one claim a form names (as its target, or for a relation), if it is the user's own
+    on this thread.
 
     Cheaper than listing every candidate; whether it lies in an ancestor text is the service's
     check. Someone else's claim is simply not a choice, so the form refuses it.
     """
-    target = request.POST.get("target", "")
-    if not (target.startswith(TARGET_CLAIM) and is_id(target[1:])):
+    if not is_id(value):
         return []
-    found = own_claim_get(annotator=request.user, article=article, claim_id=int(target[1:]))
+    found = own_claim_get(annotator=request.user, article=article, claim_id=int(value))
     return [] if found is None else [found]
+
+
+def _posted_choices(request: AnnotatorRequest, article: Article) -> ClaimChoices:
+    """The claims a posted form names: its target claim and the other end of its relation."""
+    target = request.POST.get("target", "")
+    return {
+        "target_claims": _own_posted(request, article, target[1:])
+        if target.startswith(TARGET_CLAIM)
+        else [],
+        "relation_claims": _own_posted(request, article, request.POST.get("relation_to", "")),
+    }
+
+
+def _all_choices(
+    request: AnnotatorRequest, article: Article, comment: Comment | None
+) -> ClaimChoices:
+    """Every claim the form for a claim in ``comment`` offers, as targets and for relations:
+    the user's own in the same text and up the reply chain (one query)."""
+    choices = claim_target_choices(
+        annotator=request.user, article=article, comment=comment, same_text=True
+    )
+    return split_choices(choices, comment)
 
 
 @vary_on_headers("HX-Request")
@@ -179,9 +213,7 @@ def claim_new(request: AnnotatorRequest, article_id: int) -> HttpResponse:
         },
         schema=schema,
         for_article=for_article,
-        target_claims=claim_target_choices(
-            annotator=request.user, article=article, comment=comment
-        ),
+        **_all_choices(request, article, comment),
     )
     errors = span_problems(
         article=article,
@@ -223,10 +255,7 @@ def claim_create(request: AnnotatorRequest, article_id: int) -> HttpResponse:
     schema = schema_get(corpus_id=article.corpus_id)
     for_article = comment is None
     form = ClaimForm(
-        request.POST,
-        schema=schema,
-        for_article=for_article,
-        target_claims=_target_claims_posted(request, article, comment),
+        request.POST, schema=schema, for_article=for_article, **_posted_choices(request, article)
     )
     errors: list[str] = []
     if form.is_valid():
@@ -247,15 +276,7 @@ def claim_create(request: AnnotatorRequest, article_id: int) -> HttpResponse:
         else:
             return _saved_response(request, assignment, comment, schema)
     # Show the form again with every choice, and what went wrong.
-    full = ClaimForm(
-        schema=schema,
-        for_article=for_article,
-        target_claims=claim_target_choices(
-            annotator=request.user, article=article, comment=comment
-        ),
-    )
-    form.fields["target"].choices = full.fields["target"].choices  # type: ignore[attr-defined]
-    form.target_claims = full.target_claims
+    form.offer(**_all_choices(request, article, comment))
     context = _editor_context(
         article=article, comment=comment, schema=schema, form=form, span=span, errors=errors
     )
@@ -265,21 +286,19 @@ def claim_create(request: AnnotatorRequest, article_id: int) -> HttpResponse:
 def _edit_form(
     request: AnnotatorRequest, article: Article, claim: Claim, schema: Schema, data: Any = None
 ) -> ClaimForm:
-    """The edit form; bound to posted data it offers only the target it names (see
-    ``_target_claims_posted``), to show it again it offers every candidate."""
+    """The edit form; bound to posted data it offers only the claims it names (see
+    ``_own_posted``), to show it again it offers every candidate."""
     if data is not None:
-        targets = _target_claims_posted(request, article, claim.comment)
+        choices = _posted_choices(request, article)
     else:
-        targets = claim_target_choices(
-            annotator=request.user, article=article, comment=claim.comment
-        )
+        choices = _all_choices(request, article, claim.comment)
     return ClaimForm(
         data,
         initial=ClaimForm.initial_for(claim, schema, claim.comment is None),
         schema=schema,
         for_article=claim.comment is None,
-        target_claims=targets,
         claim=claim,
+        **choices,
     )
 
 
@@ -331,9 +350,7 @@ def claim_update(request: AnnotatorRequest, article_id: int, claim_id: int) -> H
             errors = messages_of(error)
         else:
             return _saved_response(request, assignment, claim.comment, schema)
-    full = _edit_form(request, article, claim, schema)
-    form.fields["target"].choices = full.fields["target"].choices  # type: ignore[attr-defined]
-    form.target_claims = full.target_claims
+    form.offer(**_all_choices(request, article, claim.comment))
     context = _editor_context(
         article=article,
         comment=claim.comment,
@@ -394,3 +411,33 @@ def claim_restore(request: AnnotatorRequest, article_id: int, claim_id: int) -> 
     if claim.comment is not None:
         claim.comment.article = article
     return _saved_response(request, assignment, claim.comment, schema)
+
+
+@require_POST
+def relation_delete(request: AnnotatorRequest, article_id: int, relation_id: int) -> HttpResponse:
+    """Remove one of the user's relations (the form of either of its claims offers it): the text
+    of the claim it started from is swapped in without it. Anyone else's relation is a 404."""
+    assignment = assignment_for(request, article_id)
+    article = assignment.article
+    relation = own_relation_get(annotator=request.user, article=article, relation_id=relation_id)
+    if relation is None:
+        if own_relation_was_removed(
+            annotator=request.user, article=article, relation_id=relation_id
+        ):
+            return _gone_response(
+                request, article, "This relation was removed already; nothing was changed."
+            )
+        raise Http404("No such relation among yours.")
+    try:
+        relations.relation_delete(annotator=request.user, relation_id=relation.pk)
+    except ValidationError as error:
+        return _gone_response(request, article, " ".join(messages_of(error)))
+    comment = relation.from_claim.comment
+    if comment is not None:
+        comment.article = article
+    schema = schema_get(corpus_id=article.corpus_id)
+    response = _saved_response(request, assignment, comment, schema)
+    if request.htmx:  # the form may be the other claim's, in another text
+        key = ARTICLE_KEY if comment is None else str(comment.pk)
+        response = retarget(response, f"#tb-{key}")
+    return response

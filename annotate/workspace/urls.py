@@ -34,6 +34,11 @@ urlpatterns = [
         claim_editor.claim_restore,
         name="claim-restore",
     ),
+    path(
+        "threads/<int:article_id>/relations/<int:relation_id>/delete/",
+        claim_editor.relation_delete,
+        name="relation-delete",
+    ),
     path("threads/<int:article_id>/reply-label/", views.reply_label, name="reply-label"),
     path("threads/<int:article_id>/status/", views.assignment_status, name="assignment-status"),
 ]

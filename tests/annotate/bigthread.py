@@ -3,14 +3,17 @@ for query-count tests and the benchmarks."""
 
 from __future__ import annotations
 
-from annotate.models import Claim, LabelKind, LabelValue
+from annotate.models import Claim, LabelKind, LabelValue, Relation
 from threads.models import Article, Comment
 
 
-def build_thread(*, article: Article, comments: int, claims: int = 0, annotator=None) -> None:
+def build_thread(
+    *, article: Article, comments: int, claims: int = 0, annotator=None, relations: bool = False
+) -> None:
     """Add ``comments`` comments to ``article``: top-level comments each with a chain of three
     replies (depths 0-3), in display order; then ``claims`` claims by ``annotator`` spread over
-    them (every fourth comment, overlapping pairs in some)."""
+    them (every fourth comment, overlapping pairs in some). With ``relations``, each of those
+    claims gets an answer in the reply under it that attacks it (twice the claims)."""
     chains = (comments + 3) // 4
     plan = []  # (chain, depth, position)
     position = 0
@@ -60,3 +63,38 @@ def build_thread(*, article: Article, comments: int, claims: int = 0, annotator=
             )
         )
     Claim.objects.bulk_create(new)
+    if not relations:
+        return
+    below = {c.parent_id: c for c in texts if c.depth == 1}
+    answers = []
+    for claim in new:
+        reply = below.get(claim.comment_id)
+        if reply is not None:
+            answers.append(
+                (
+                    claim,
+                    Claim(
+                        annotator=annotator,
+                        article=article,
+                        corpus_id=corpus_id,
+                        comment=reply,
+                        start=0,
+                        end=7,
+                        quote=reply.text[:7],
+                        claim_type=values[(LabelKind.CLAIM_TYPE, "claim")],
+                        stance=values[(LabelKind.STANCE, "oppose")],
+                        stance_target=values[(LabelKind.STANCE_TARGET, "parent")],
+                    ),
+                )
+            )
+    Claim.objects.bulk_create([answer for _, answer in answers])
+    Relation.objects.bulk_create(
+        Relation(
+            from_claim=answer,
+            to_claim=claim,
+            type=values[(LabelKind.RELATION, "attack")],
+            article=article,
+            annotator=annotator,
+        )
+        for claim, answer in answers
+    )

@@ -1,14 +1,17 @@
-"""The invariants the database holds on claims and reply labels, whatever code writes to them."""
+"""The invariants the database holds on claims, relations and reply labels, whatever code writes
+to them."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from annotate.models import Claim, Relation
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     CommentFactory,
+    RelationFactory,
     ReplyLabelFactory,
     UserFactory,
 )
@@ -164,6 +167,189 @@ def test_deleting_an_unlabelled_corpus_takes_its_schema_with_it(article):
     corpus.delete()
 
     assert not type(corpus).objects.filter(pk=corpus.pk).exists()
+
+
+# --- Relations and claim attributes -----------------------------------------------------------
+
+
+def _claims(article, n=2, **kwargs):
+    annotator = kwargs.pop("annotator", None) or UserFactory()
+    return [ClaimFactory(article=article, annotator=annotator, **kwargs) for _ in range(n)]
+
+
+def test_it_accepts_a_relation_between_two_claims_of_one_annotator(article):
+    first, second = _claims(article)
+    relation = RelationFactory(from_claim=first, to_claim=second)
+    assert list(first.relations.all()) == [relation]
+
+
+def test_it_refuses_a_relation_from_a_claim_to_itself(article):
+    (claim,) = _claims(article, 1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RelationFactory(from_claim=claim, to_claim=claim)
+
+
+def test_it_refuses_the_same_relation_twice(article):
+    first, second = _claims(article)
+    RelationFactory(from_claim=first, to_claim=second)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RelationFactory(from_claim=first, to_claim=second)
+
+
+def test_it_accepts_two_relations_of_different_types_between_two_claims(article):
+    first, second = _claims(article)
+    RelationFactory(from_claim=first, to_claim=second)
+    RelationFactory(
+        from_claim=first, to_claim=second, type=_label_of(article.corpus, "relation", "attack")
+    )
+    assert first.relations.count() == 2
+
+
+def test_it_refuses_a_relation_to_another_annotators_claim(article):
+    (first,) = _claims(article, 1)
+    (other,) = _claims(article, 1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RelationFactory(from_claim=first, to_claim=other)
+
+
+def test_it_refuses_a_relation_whose_annotator_is_not_its_claims(article):
+    first, second = _claims(article)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RelationFactory(from_claim=first, to_claim=second, annotator=UserFactory())
+
+
+def test_it_refuses_a_relation_from_gold_to_an_annotators_claim(article):
+    (gold,) = _claims(article, 1, is_gold=True)
+    (own,) = _claims(article, 1, annotator=gold.annotator)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RelationFactory(from_claim=gold, to_claim=own)
+
+
+def test_it_accepts_a_gold_relation_between_claims_two_reviewers_settled(article):
+    (first,) = _claims(article, 1, is_gold=True)
+    (second,) = _claims(article, 1, is_gold=True)
+    relation = RelationFactory(from_claim=first, to_claim=second, annotator=UserFactory())
+    assert relation.is_gold
+
+
+def test_it_refuses_a_relation_to_a_claim_in_another_thread(article):
+    (first,) = _claims(article, 1)
+    other = ClaimFactory(article=ArticleFactory(corpus=article.corpus), annotator=first.annotator)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RelationFactory(from_claim=first, to_claim=other)
+
+
+def test_it_refuses_a_relation_typed_with_a_stance(article):
+    first, second = _claims(article)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RelationFactory(
+            from_claim=first, to_claim=second, type=_label_of(article.corpus, "stance", "support")
+        )
+
+
+def test_it_refuses_a_relation_typed_with_another_corpus_value(article):
+    first, second = _claims(article)
+    other = ArticleFactory().corpus
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RelationFactory(
+            from_claim=first, to_claim=second, type=_label_of(other, "relation", "support")
+        )
+
+
+def test_it_refuses_moving_a_related_claim_to_another_annotator(article):
+    first, second = _claims(article)
+    RelationFactory(from_claim=first, to_claim=second)
+    # The relation's other end: the check runs on the claim changed, whichever end it is.
+    second.annotator = UserFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        second.save()
+
+
+def test_it_lets_another_reviewer_settle_a_gold_claim_with_relations(article):
+    first, second = _claims(article, is_gold=True)
+    RelationFactory(from_claim=first, to_claim=second)
+    second.annotator = UserFactory()
+    second.save()
+    assert second.related_from.count() == 1
+
+
+def test_deleting_a_claim_takes_its_relations_with_it(article):
+    first, second = _claims(article)
+    RelationFactory(from_claim=first, to_claim=second)
+    second.delete()
+    assert not first.relations.exists()
+
+
+def test_it_refuses_deleting_a_relation_type_in_use(article):
+    relation = RelationFactory(from_claim=_claims(article, 1)[0])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _raw("DELETE FROM annotate_labelvalue WHERE id = %s", [relation.type_id])
+        connection.check_constraints()  # SQLite checks its foreign keys at commit
+
+
+def test_it_refuses_moving_a_relation_type_in_use_to_another_kind(article):
+    relation = RelationFactory(from_claim=_claims(article, 1)[0])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _raw("UPDATE annotate_labelvalue SET kind = 'stance' WHERE id = %s", [relation.type_id])
+
+
+def test_it_keeps_claim_attributes_as_names_to_strings(article):
+    claim = ClaimFactory(article=article, attributes={"Confidence": "high", "Negated": "true"})
+    claim.refresh_from_db()
+    assert claim.attributes == {"Confidence": "high", "Negated": "true"}
+
+
+@pytest.mark.parametrize("attributes", [{"Confidence": 3}, {"Negated": True}, ["high"], "high"])
+def test_it_refuses_claim_attributes_that_are_not_names_to_strings(article, attributes):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClaimFactory(article=article, attributes=attributes)
+
+
+def test_it_refuses_changing_claim_attributes_to_a_number(article):
+    claim = ClaimFactory(article=article)
+    claim.attributes = {"Confidence": 0.5}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        claim.save()
+
+
+def _bulk_relations(article, n, *, stranger=False):
+    """``n`` relations in one INSERT (PostgreSQL checks 100 rows or more with a fresh plan),
+    the last one to another annotator's claim with ``stranger``."""
+    annotator = UserFactory()
+    up = ClaimFactory(article=article, annotator=annotator)
+    froms = Claim.objects.bulk_create(
+        [
+            Claim(
+                annotator=annotator,
+                article=article,
+                corpus=article.corpus,
+                start=up.start,
+                end=up.end,
+                quote=up.quote,
+                claim_type=up.claim_type,
+                stance=up.stance,
+                stance_target=up.stance_target,
+            )
+            for _ in range(n)
+        ]
+    )
+    to_claims = [up] * n
+    if stranger:
+        to_claims[-1] = ClaimFactory(article=article)
+    support = _label_of(article.corpus, "relation", "support")
+    return Relation.objects.bulk_create(
+        Relation(from_claim=f, to_claim=t, type=support, article=article, annotator=annotator)
+        for f, t in zip(froms, to_claims, strict=True)
+    )
+
+
+def test_it_accepts_a_bulk_insert_of_relations(article):
+    assert len(_bulk_relations(article, 120)) == 120
+
+
+def test_it_refuses_a_bulk_insert_with_one_wrong_relation(article):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _bulk_relations(article, 120, stranger=True)
 
 
 # --- Reply labels toward the parent or the root ---------------------------------------------

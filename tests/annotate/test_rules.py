@@ -8,8 +8,10 @@ from annotate.rules import (
     ClaimPlace,
     ClaimRule,
     ClaimRuleError,
+    attributes_check,
     note_check,
     one_target_check,
+    relation_check,
     span_check,
     target_claim_check,
     target_value_check,
@@ -308,3 +310,98 @@ def test_it_words_a_long_note_for_the_note_field():
         note_check(note="x" * 2001)
     assert caught.value.field == "note"
     assert caught.value.message == "The note has 2,001 characters; keep it to 2,000."
+
+
+# -- relations -----------------------------------------------------------------
+
+
+def relation(claim, other, itself=False):
+    relation_check(claim=claim, other=other, parent_of=PARENTS.get, itself=itself)
+
+
+def test_it_accepts_a_relation_within_one_comment():
+    relation(place("c2"), place("c2"))
+
+
+def test_it_accepts_a_relation_within_the_article():
+    relation(place(None), place(None))
+
+
+def test_it_accepts_a_relation_to_a_claim_in_the_article():
+    relation(place("c3"), place(None))
+
+
+def test_it_accepts_a_relation_to_a_claim_two_posts_up():
+    relation(place("c3"), place("c1"))
+
+
+def test_it_refuses_a_relation_to_itself():
+    rule = broken_rule(
+        relation_check, claim=place("c1"), other=place("c1"), parent_of=PARENTS.get, itself=True
+    )
+    assert rule is ClaimRule.RELATION_TO_ITSELF
+
+
+def test_it_refuses_a_relation_down_the_reply_chain():
+    rule = broken_rule(relation_check, claim=place("c1"), other=place("c2"), parent_of=PARENTS.get)
+    assert rule is ClaimRule.RELATION_NOT_UP_THE_CHAIN
+
+
+def test_it_refuses_a_relation_to_a_sibling_branch():
+    rule = broken_rule(relation_check, claim=place("c4"), other=place("c1"), parent_of=PARENTS.get)
+    assert rule is ClaimRule.RELATION_NOT_UP_THE_CHAIN
+
+
+def test_it_refuses_a_relation_from_the_article_to_a_comment():
+    rule = broken_rule(relation_check, claim=place(None), other=place("c1"), parent_of=PARENTS.get)
+    assert rule is ClaimRule.RELATION_NOT_UP_THE_CHAIN
+
+
+def test_it_refuses_a_relation_to_another_annotators_claim():
+    rule = broken_rule(
+        relation_check, claim=place("c2"), other=place("c1", annotator="bob"), parent_of=PARENTS.get
+    )
+    assert rule is ClaimRule.RELATION_NOT_OWN
+
+
+def test_it_refuses_a_relation_from_gold_to_an_annotators_claim():
+    rule = broken_rule(
+        relation_check, claim=place("c2", is_gold=True), other=place("c1"), parent_of=PARENTS.get
+    )
+    assert rule is ClaimRule.RELATION_NOT_OWN
+
+
+def test_it_refuses_a_relation_to_a_claim_of_another_thread():
+    rule = broken_rule(
+        relation_check, claim=place("c2"), other=place(None, thread="t2"), parent_of=PARENTS.get
+    )
+    assert rule is ClaimRule.RELATION_NOT_OWN
+
+
+def test_it_accepts_a_gold_relation_between_claims_two_reviewers_settled():
+    relation(place("c2", "victor", is_gold=True), place("c1", "wendy", is_gold=True))
+
+
+def test_it_words_relation_errors_for_the_relation_field():
+    with pytest.raises(ClaimRuleError) as caught:
+        relation(place("c1"), place("c2"))
+    assert caught.value.field == "relation"
+    assert "up the reply chain" in caught.value.message
+
+
+# -- attributes ----------------------------------------------------------------
+
+
+def test_it_accepts_attributes_of_names_to_strings():
+    attributes_check(attributes={"Confidence": "high", "Negated": "true"})
+
+
+def test_it_accepts_no_attributes():
+    attributes_check(attributes={})
+
+
+@pytest.mark.parametrize(
+    "attributes", [["high"], "high", None, {"Confidence": 3}, {"": "high"}, {"a": {"b": "c"}}]
+)
+def test_it_refuses_attributes_that_are_not_names_to_strings(attributes):
+    assert broken_rule(attributes_check, attributes=attributes) is ClaimRule.ATTRIBUTES_NOT_STRINGS

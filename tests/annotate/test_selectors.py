@@ -93,9 +93,9 @@ def test_it_reads_the_workspace_in_a_constant_number_of_queries(
     alice, corpus, django_assert_max_num_queries
 ):
     article = ArticleFactory(corpus=corpus)
-    build_thread(article=article, comments=400, claims=100, annotator=alice)
+    build_thread(article=article, comments=400, claims=100, annotator=alice, relations=True)
     AssignmentFactory(annotator=alice, article=article)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):  # 6, and the claims' relations
         workspace = workspace_get(annotator=alice, article_id=article.pk)
         seen = [  # what the template reads
             (claim.stance.name, claim.claim_type.name, claim.stance_target, segment.top)
@@ -103,8 +103,15 @@ def test_it_reads_the_workspace_in_a_constant_number_of_queries(
             for claim in item.text.claims
             for segment in item.text.segments
         ]
-    # The first page: 100 comments of 400, and the 25 claims on them.
-    assert seen and len(workspace.claims) == 25
+        relations = [
+            (r.phrase, r.to_claim_id)
+            for item in workspace.items
+            for claim in item.text.claims
+            for r in item.text.relations.get(claim.pk, [])
+        ]
+    # The first page: 100 comments of 400, the 25 claims on them, and 25 answers attacking them.
+    assert seen and len(workspace.claims) == 50
+    assert len(relations) == 25 and relations[0][0] == "attacks"
     assert len(workspace.items) == 100 and workspace.total == 400
 
 

@@ -148,12 +148,6 @@ def test_it_reads_annotations_and_gold_as_plain_dicts():
     ]
 
 
-def test_it_refuses_claim_relations_it_cannot_keep_yet(tmp_path):
-    raw = claim(relations=[{"type": "support", "claim": 2}])
-    error = read_error(write_lines(tmp_path, with_claims(raw)))
-    assert '"relations" is not supported yet' in str(error)
-
-
 def test_it_reads_one_label_of_an_annotator_toward_each_direction(tmp_path):
     labels = [
         {"annotator": "alice", "comment_id": "c1", "label": "support", "toward": "root"},

@@ -2,7 +2,7 @@
 
 Columns (``COLUMNS``): thread_id, comment_id, depth, parent_id, annotator, gold,
 claim_id, start, end, text, claim_type, stance, stance_target, note,
-created_at, updated_at, settled_by, source.
+created_at, updated_at, settled_by, source, relations, attributes.
 
 - A claim on the article body has empty comment_id, depth and parent_id.
 - depth is zero-based (0 = top-level comment), taken from the records, or
@@ -13,6 +13,8 @@ created_at, updated_at, settled_by, source.
 - stance_target is ``thesis``, ``parent`` (or another schema target name), or
   ``claim:<id>`` for a claim that targets another claim.
 - start/end are code point offsets, ``[start, end)``; times are ISO 8601.
+- relations and attributes are JSON as in the jsonl export (``[{"type": "support", "claim":
+  3}]``, the claim id as in claim_id; ``{"Confidence": "high"}``), empty when there are none.
 
 Rows are written as each thread arrives, so memory stays flat.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TextIO
@@ -47,6 +50,8 @@ COLUMNS = (
     "updated_at",
     "settled_by",
     "source",
+    "relations",
+    "attributes",
 )
 
 
@@ -126,12 +131,18 @@ def thread_rows(thread: ThreadRecord) -> list[tuple[Any, ...]]:
                     updated if type(updated) is str else _time(updated),
                     get("settled_by") or "",
                     get("source") or "",
+                    _json(get("relations")),
+                    _json(get("attributes")),
                 )
             )
     return rows
 
 
 _NOWHERE = ("", "", "")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False) if value else ""
 
 
 def _time(value: Any) -> str:

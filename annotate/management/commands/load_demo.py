@@ -24,6 +24,7 @@ from annotate.models import Assignment, Claim, CorpusGrant, GrantRole, LabelKind
 from annotate.services.claims import claim_create
 from annotate.services.corpora import corpus_create
 from annotate.services.grants import corpus_grant_add
+from annotate.services.relations import relation_create
 from annotate.services.reply_labels import reply_label_set
 from threads.formats.records import FormatError
 from threads.models import Article, Comment, Corpus
@@ -57,6 +58,13 @@ For each claim choose its **stance** (support, oppose or neutral) toward a
   the whole text.
 
 When in doubt between support and neutral, choose neutral, and say why in the note.
+
+## Relations
+
+A claim may also **support** or **attack** other claims of yours, in the same
+text or up the reply chain (a premise supports its conclusion; a rebuttal
+attacks the claim two posts up). Open the claim, pick the other claim and the
+type under Relations, and save; a claim may have several.
 
 ## Reply labels
 
@@ -195,6 +203,11 @@ _DEMO_CLAIMS: dict[str, list[tuple[str | None, int, str, str]]] = {
         ("c4", 0, "oppose", "thesis"),
     ],
 }
+# (text of the claim, relation type, text of the other claim): each annotator's claim there.
+_DEMO_RELATIONS: dict[str, list[tuple[str, str, str | None]]] = {
+    "alice": [("c1", "attack", None)],
+    "bob": [("c1", "attack", None), ("c2", "support", None)],
+}
 _DEMO_REPLY_LABELS: dict[str, list[tuple[str, str]]] = {
     "alice": [("c1", "deny"), ("c2", "support"), ("c3", "query"), ("c4", "comment")],
     "bob": [("c1", "deny"), ("c2", "comment"), ("c3", "query"), ("c5", "support")],
@@ -230,13 +243,14 @@ def _demo_labels(corpus: Corpus) -> list[str]:
         user = User.objects.get(username=username)
         if Claim.objects.filter(annotator=user, article=article).exists():
             continue
+        made = {}
         for ext, sentence, stance, target in claims:
             comment = comments.get(ext) if ext else None
             if ext and comment is None:
                 continue
             text = comment.text if comment is not None else article.body
             start, end = _sentence(text, sentence)
-            claim_create(
+            made[ext] = claim_create(
                 annotator=user,
                 article=article,
                 comment=comment,
@@ -247,6 +261,14 @@ def _demo_labels(corpus: Corpus) -> list[str]:
                 stance=values[(LabelKind.STANCE, stance)],
                 stance_target=values[(LabelKind.STANCE_TARGET, target)],
             )
+        for ext, kind, other in _DEMO_RELATIONS[username]:
+            if ext in made and other in made:
+                relation_create(
+                    annotator=user,
+                    from_claim_id=made[ext].pk,
+                    to_claim_id=made[other].pk,
+                    type=values[(LabelKind.RELATION, kind)],
+                )
         for ext, name in _DEMO_REPLY_LABELS[username]:
             if ext in comments:
                 reply_label_set(

@@ -12,7 +12,8 @@ assigned to it, and anyone with a label on it; gold is not an annotator):
   without a label while another has one counts); each direction is one disagreement.
 
 One module a concern: :mod:`.disagreements` (pure), :mod:`.home` (the list),
-:mod:`.rows` (what the page reads of each label), :mod:`.page` (the page and its fragments).
+:mod:`.rows` (what the page reads of each label), :mod:`.page` (the page and its fragments, with
+the relations of the texts' claims, and the gold targets and relation starts).
 """
 
 from annotate.selectors.review.disagreements import (
@@ -32,6 +33,7 @@ from annotate.selectors.review.home import (
     review_next,
 )
 from annotate.selectors.review.page import (
+    gold_relation_start,
     gold_target_choices,
     review_text_get,
     review_thread_get,
@@ -63,6 +65,7 @@ __all__ = [
     "TextReview",
     "claim_disagreement_count",
     "claim_disagreements",
+    "gold_relation_start",
     "gold_target_choices",
     "reply_disagrees",
     "review_home",

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from annotate.access import get_thread_for_reviewer
 from annotate.models import Assignment, Claim, ReplyLabel, ThreadReview, Toward
+from annotate.selectors.relations import relations_from, thread_relations
 from annotate.selectors.review.disagreements import claim_disagreements, reply_disagrees
 from annotate.selectors.review.rows import (
     ClaimRow,
@@ -124,9 +125,9 @@ def _build_text(
 
 
 def review_thread_get(*, user: AbstractBaseUser, article_id: int) -> ReviewThread:
-    """The thread as a reviewer settles it: every annotator's claims and reply labels and the
-    gold ones, per text, in display order. Seven queries whatever its size, or 404 when ``user``
-    does not review its corpus."""
+    """The thread as a reviewer settles it: every annotator's claims, relations and reply labels
+    and the gold ones, per text, in display order. Eight queries whatever its size, or 404 when
+    ``user`` does not review its corpus."""
     article = get_thread_for_reviewer(user, article_id)  # type: ignore[arg-type]
     comments = list(Comment.objects.filter(article=article).order_by("position"))
     for comment in comments:
@@ -147,6 +148,7 @@ def review_thread_get(*, user: AbstractBaseUser, article_id: int) -> ReviewThrea
         labels_by[label.comment_id].append(label)
     review = ThreadReview.objects.filter(article=article).select_related("updated_by").first()
     directions = reply_directions_get(corpus=article.corpus)  # read with the article
+    relations = thread_relations(article_id=article.pk, schema=schema)
     article_text = _build_text(
         key=ARTICLE_KEY,
         comment=None,
@@ -184,6 +186,8 @@ def review_thread_get(*, user: AbstractBaseUser, article_id: int) -> ReviewThrea
         following = items[i + 1].comment if i + 1 < len(items) else None
         next_depth = following.depth if following is not None else 0
         item.closes = depth - next_depth + 1 if next_depth <= depth else 0
+    for text in (article_text, *items):
+        text.relations = relations
     return ReviewThread(
         article=article,
         schema=schema,
@@ -195,9 +199,10 @@ def review_thread_get(*, user: AbstractBaseUser, article_id: int) -> ReviewThrea
 
 
 def review_text_get(*, article: Article, comment: Comment | None, schema: Schema) -> TextReview:
-    """One text as the review page shows it, for the fragment a gold change returns: three
-    queries (its claims, its reply labels, the people), four when its claims target claims in
-    other texts (the article read with its corpus's directions, as the review views read it)."""
+    """One text as the review page shows it, for the fragment a gold change returns: four
+    queries (its claims, their relations, its reply labels, the people), five when its claims
+    target claims in other texts (the article read with its corpus's directions, as the review
+    views read it)."""
     claims = claim_rows(
         Claim.objects.filter(article=article, comment=comment).order_by("start", "end", "id"),
         schema,
@@ -213,7 +218,7 @@ def review_text_get(*, article: Article, comment: Comment | None, schema: Schema
     annotators, users = _thread_people(article.pk, claims, labels)
     _name(claims, labels, users)
     by_id = {c.pk: c for c in (*targets, *claims)}
-    return _build_text(
+    text = _build_text(
         key=ARTICLE_KEY if comment is None else str(comment.pk),
         comment=comment,
         text=article.body if comment is None else comment.text,
@@ -223,15 +228,27 @@ def review_text_get(*, article: Article, comment: Comment | None, schema: Schema
         by_id=by_id,
         directions=reply_directions_get(corpus=article.corpus),
     )
+    text.relations = relations_from(claim_ids=[c.pk for c in claims], schema=schema)
+    return text
 
 
-def gold_target_choices(*, article: Article, comment: Comment | None) -> list[Claim]:
+def gold_target_choices(
+    *, article: Article, comment: Comment | None, same_text: bool = False
+) -> list[Claim]:
     """The gold claims a gold claim in ``comment`` may target: those in its ancestor texts (the
-    article body and the comments up its reply chain), in display order. Two queries."""
+    article body and the comments up its reply chain), in display order; with ``same_text``,
+    those in ``comment`` too (what it may relate to; for the article body, its gold claims).
+    Two queries (one for the article body)."""
     if comment is None:
-        return []
+        if not same_text:
+            return []
+        return list(
+            Claim.objects.filter(article=article, is_gold=True, comment__isnull=True).order_by(
+                "start", "id"
+            )
+        )
     parents = dict(Comment.objects.filter(article=article).values_list("pk", "parent_id"))
-    ancestors: list[int] = []
+    ancestors: list[int] = [comment.pk] if same_text else []
     parent_id = parents.get(comment.pk)
     while parent_id is not None:
         ancestors.append(parent_id)
@@ -243,3 +260,13 @@ def gold_target_choices(*, article: Article, comment: Comment | None) -> list[Cl
     )
     claims.sort(key=lambda c: (c.comment.depth if c.comment else -1, c.start, c.pk))
     return claims
+
+
+def gold_relation_start(*, article: Article, relation_id: int) -> Claim | None:
+    """The gold claim a gold relation of ``article`` starts from, with its comment (the text to
+    show again once the relation is gone), or None: one query."""
+    return (
+        Claim.objects.filter(relations__pk=relation_id, article=article, is_gold=True)
+        .select_related("comment")
+        .first()
+    )

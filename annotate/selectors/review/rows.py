@@ -1,4 +1,5 @@
-"""What the review page reads of each claim and reply label, and the shapes it shows them in."""
+"""What the review page reads of each claim and reply label, and the shapes it shows them in
+(with the relations of each text's claims)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.db.models import Case, DateTimeField, F, When
 
 from annotate.models import ReviewStatus, ThreadReview
+from annotate.selectors.relations import RelationsByClaim
 from annotate.selectors.schema import Schema
 from annotate.selectors.workspace import Segment, text_segments
 from threads.models import Article, Comment
@@ -138,6 +140,9 @@ class TextReview:
     descendants: int = 0
     closes: int = 0
     dis: int = 0
+    # The relations of its claims (annotators' and gold), by the claim they start from; may be
+    # shared with the other texts of the page.
+    relations: RelationsByClaim = field(default_factory=dict)
 
     @property
     def segments(self) -> list[Segment]:

@@ -16,6 +16,8 @@ accepted from (null: drawn or chosen by the reviewer). Rules kept here:
   for an annotator's reply label, the label value it showed); the
   rows are locked (``select_for_update``) and compared, and a mismatch is a :class:`GoldConflict`
   saying what changed, by whom and when (read from the history).
+- Relations between gold claims come with accepted claims (an annotator's relation whose
+  other end is in gold already) or are drawn by the reviewer (``gold.relations``).
 - The first gold change on an ``unreviewed`` thread moves it to ``in_review``; opening the
   review page changes nothing (a GET never writes). "Mark reviewed" is
   :func:`review_status_set`.
@@ -33,6 +35,7 @@ from annotate.services.gold.claims import (
     gold_claims_accept_all,
 )
 from annotate.services.gold.common import GoldConflict, review_status_set, version_of
+from annotate.services.gold.relations import gold_relation_delete, gold_relation_draw
 from annotate.services.gold.reply_labels import (
     gold_reply_label_accept,
     gold_reply_label_majority,
@@ -48,6 +51,8 @@ __all__ = [
     "gold_claim_draw",
     "gold_claim_update",
     "gold_claims_accept_all",
+    "gold_relation_delete",
+    "gold_relation_draw",
     "gold_reply_label_accept",
     "gold_reply_label_majority",
     "majority",

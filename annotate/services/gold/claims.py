@@ -18,7 +18,7 @@ from annotate.models import (
     LabelKind,
     LabelValue,
 )
-from annotate.services.claim_checks import span_check
+from annotate.services.claim_checks import comment_parent_of, span_check
 from annotate.services.corpora import label_value_check
 from annotate.services.gold.common import (
     GoldConflict,
@@ -31,6 +31,8 @@ from annotate.services.gold.common import (
     _who_when,
     version_of,
 )
+from annotate.services.gold.relations import gold_relation_draw, gold_relations_bring
+from annotate.services.relations import RelationChoice, relations_remove_with
 from threads.models import Article, Comment
 
 
@@ -49,10 +51,6 @@ def _gold_on_span(*, article_id: int, comment_id: int | None, claim: Claim) -> C
         .order_by("id")
         .first()
     )
-
-
-def _parent_of(comment_id: int) -> int | None:
-    return Comment.objects.filter(pk=comment_id).values_list("parent_id", flat=True).get()
 
 
 def _gold_target_check(
@@ -88,7 +86,7 @@ def _gold_target_check(
             ),
             parent_of=lambda pk: comment.parent_id
             if comment is not None and pk == comment.pk
-            else _parent_of(pk),
+            else comment_parent_of(pk),
         )
     except rules.ClaimRuleError as error:
         message = error.message
@@ -99,10 +97,12 @@ def _gold_target_check(
 
 @dataclass
 class Accepted:
-    """What an accept did: the gold claim, and a note when its target had to fall back."""
+    """What an accept did: the gold claim, a note when its target had to fall back, and how
+    many of the annotator's relations came into gold with it."""
 
     claim: Claim
     note: str = ""
+    relations: int = 0
 
 
 def _fallback_target(*, article: Article, target: Claim) -> LabelValue:
@@ -176,6 +176,7 @@ def _accept(*, reviewer: AbstractBaseUser, source: Claim, article: Article) -> A
         stance_target=stance_target,
         target_claim=target_claim,
         note=source.note,
+        attributes=source.attributes,
         is_gold=True,
         created_at=now,
         updated_at=now,
@@ -188,7 +189,8 @@ def _accept(*, reviewer: AbstractBaseUser, source: Claim, article: Article) -> A
         before=None,
         after=_claim_snapshot(gold),
     )
-    return Accepted(gold, note)
+    brought = gold_relations_bring(reviewer=reviewer, source=source, gold=gold)
+    return Accepted(gold, note, brought)
 
 
 def _source_for_accept(*, claim_id: int) -> Claim | None:
@@ -296,8 +298,10 @@ def gold_claim_draw(
     stance_target: LabelValue | None = None,
     target_claim: Claim | None = None,
     note: str = "",
+    relation: RelationChoice | None = None,
 ) -> Claim:
-    """A gold claim the reviewer draws on ``[start, end)`` (code points) of a text: no source."""
+    """A gold claim the reviewer draws on ``[start, end)`` (code points) of a text: no source.
+    ``relation``, chosen in the same form, relates it to another gold claim."""
     _reviewer_check(reviewer, article)
     if comment is not None and comment.article_id != article.pk:
         raise ValidationError("That comment is not in this thread.")
@@ -345,7 +349,21 @@ def gold_claim_draw(
         after=_claim_snapshot(gold),
     )
     _review_touch(reviewer=reviewer, article_id=article.pk)
+    _relate(reviewer=reviewer, article=article, claim=gold, relation=relation)
     return gold
+
+
+def _relate(
+    *, reviewer: AbstractBaseUser, article: Article, claim: Claim, relation: RelationChoice | None
+) -> None:
+    if relation is not None:
+        gold_relation_draw(
+            reviewer=reviewer,
+            article=article,
+            from_claim_id=claim.pk,
+            to_claim_id=relation.to_claim_id,
+            type=relation.type,
+        )
 
 
 def _gold_for_write(*, claim_id: int, seen: str, verb: str) -> Claim:
@@ -387,10 +405,12 @@ def gold_claim_update(
     stance_target: LabelValue | None,
     target_claim: Claim | None,
     note: str,
+    relation: RelationChoice | None = None,
 ) -> Claim:
     """Change a gold claim's labels and note, as the page saw it (``seen``: its version).
 
     The reviewer who edits it becomes the one who settled it; where it came from stays.
+    ``relation`` adds a gold relation from it, in the same transaction.
     """
     current = _gold_for_write(claim_id=claim_id, seen=seen, verb="saved")
     article = current.article
@@ -430,12 +450,14 @@ def gold_claim_update(
         after=_claim_snapshot(current),
     )
     _review_touch(reviewer=reviewer, article_id=article.pk)
+    _relate(reviewer=reviewer, article=article, claim=current, relation=relation)
     return current
 
 
 @transaction.atomic
 def gold_claim_delete(*, reviewer: AbstractBaseUser, claim_id: int, seen: str) -> Claim:
-    """Take a claim out of gold, as the page saw it; refused while gold claims target it."""
+    """Take a claim out of gold, as the page saw it; refused while gold claims target it. Its
+    gold relations go with it, each recorded in the history."""
     current = _gold_for_write(claim_id=claim_id, seen=seen, verb="deleted")
     _reviewer_check(reviewer, current.article)
     attackers = Claim.objects.filter(target_claim_id=current.pk).count()
@@ -445,6 +467,7 @@ def gold_claim_delete(*, reviewer: AbstractBaseUser, claim_id: int, seen: str) -
             "change or delete them first."
         )
     before = _claim_snapshot(current)
+    before["relations"] = relations_remove_with(actor=reviewer, claim=current)
     pk = current.pk
     current.delete()
     current.pk = pk

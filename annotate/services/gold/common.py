@@ -92,6 +92,7 @@ def _claim_snapshot(claim: Claim) -> dict[str, Any]:
         "stance_target_id": claim.stance_target_id,
         "target_claim_id": claim.target_claim_id,
         "note": claim.note,
+        "attributes": claim.attributes,
         "is_gold": claim.is_gold,
         "created_at": claim.created_at.isoformat(),
         "updated_at": claim.updated_at.isoformat(),

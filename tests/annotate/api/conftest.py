@@ -1,9 +1,10 @@
 """Fixtures shared by the API tests: fresh throttle counters for every test, and ``labelled``.
 
 ``labelled``: the conftest thread in corpus "demo" with claims by alice and bob,
-a gold claim and reply label by victor, a claim-to-claim target, and an
-unassigned second thread; plus corpus "other" (not granted to rita or victor)
-with a thread annotated by dave.
+a gold claim and reply label by victor, a claim-to-claim target, a relation of
+alice's (her claim in c2 attacks hers in c1), and an unassigned second thread;
+plus corpus "other" (not granted to rita or victor) with a thread annotated by
+dave.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tests.factories import (
     ClaimFactory,
     CommentFactory,
     CorpusFactory,
+    RelationFactory,
     ReplyLabelFactory,
     UserFactory,
     label,
@@ -48,6 +50,9 @@ def labelled(thread, corpus, alice, bob, victor):
         comment=thread["c2"],
         stance=stance,
         target_claim=a_c1,
+    )
+    a_relation = RelationFactory(
+        from_claim=a_c2, to_claim=a_c1, type=label(corpus, LabelKind.RELATION, "attack")
     )
     b_c1 = ClaimFactory(annotator=bob, article=article, comment=thread["c1"])
     gold = ClaimFactory(annotator=victor, article=article, comment=thread["c1"], is_gold=True)
@@ -84,4 +89,5 @@ def labelled(thread, corpus, alice, bob, victor):
             "o_claim": o_claim,
         },
         "reply_labels": {"a": a_rl, "b": b_rl, "gold": gold_rl, "o": o_rl},
+        "relations": {"a": a_relation},
     }

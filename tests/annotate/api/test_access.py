@@ -10,7 +10,7 @@ from tests.factories import CorpusGrantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-LISTS = ["/api/v1/corpora/", "/api/v1/claims/", "/api/v1/reply-labels/"]
+LISTS = ["/api/v1/corpora/", "/api/v1/claims/", "/api/v1/relations/", "/api/v1/reply-labels/"]
 
 
 def claim_ids(labelled, *names):

@@ -40,6 +40,8 @@ def test_it_shows_a_claim_with_every_field(labelled, rita):
         "stance": "support",
         "stance_target": "thesis",
         "note": "",
+        "relations": [],
+        "attributes": {},
         "gold": False,
         "settled_by": None,
         "source": None,

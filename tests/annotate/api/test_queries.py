@@ -4,7 +4,7 @@ Each test builds the data at two sizes and holds both to the same bound: one
 query to authenticate the token, two for the user's grants and assignments,
 then the page itself (counts are subqueries of the same query); the label
 lists add one for the schema's names, and each label filter one to check the
-name it is given.
+name it is given; the claims list one for the relations of its page's claims.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from tests.factories import (
     AssignmentFactory,
     ClaimFactory,
     CommentFactory,
+    RelationFactory,
     ReplyLabelFactory,
     UserFactory,
 )
@@ -33,7 +34,8 @@ THROTTLE = 7
 
 
 def build(corpus, size):
-    """``size`` threads, each with comments, claims by two annotators and reply labels."""
+    """``size`` threads, each with comments, claims by two annotators (the one in the reply
+    supporting the one in the article) and reply labels."""
     annotators = [UserFactory(), UserFactory()]
     for _ in range(size):
         article = ArticleFactory(corpus=corpus)
@@ -41,8 +43,10 @@ def build(corpus, size):
         reply = CommentFactory(article=article, parent=parent)
         for annotator in annotators:
             AssignmentFactory(annotator=annotator, article=article, status="done")
-            ClaimFactory(annotator=annotator, article=article, comment=reply)
-            ClaimFactory(annotator=annotator, article=article)
+            answer = ClaimFactory(annotator=annotator, article=article, comment=reply)
+            RelationFactory(
+                from_claim=answer, to_claim=ClaimFactory(annotator=annotator, article=article)
+            )
             ReplyLabelFactory(annotator=annotator, comment=reply)
     return annotators
 
@@ -53,9 +57,11 @@ def test_it_lists_claims_in_a_fixed_number_of_queries(
 ):
     build(corpus, size)
     client = client_for(rita)
-    with django_assert_max_num_queries(5 + THROTTLE):
+    with django_assert_max_num_queries(6 + THROTTLE):
         response = client.get("/api/v1/claims/")
-    assert len(response.json()["results"]) == min(4 * size, 100)
+    rows = response.json()["results"]
+    assert len(rows) == min(4 * size, 100)
+    assert sum(len(r["relations"]) for r in rows) == len(rows) // 2
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -64,7 +70,7 @@ def test_it_lists_filtered_claims_in_a_fixed_number_of_queries(
 ):
     build(corpus, size)
     client = client_for(rita)
-    with django_assert_max_num_queries(7 + THROTTLE):  # one more for each label name to check
+    with django_assert_max_num_queries(8 + THROTTLE):  # one more for each label name to check
         response = client.get("/api/v1/claims/?stance=support&claim_type=claim&gold=false")
     assert response.status_code == 200
 
@@ -87,7 +93,7 @@ def test_it_lists_an_annotators_claims_in_a_fixed_number_of_queries(
 ):
     annotator, _ = build(corpus, size)
     client = client_for(annotator)
-    with django_assert_max_num_queries(5 + THROTTLE):
+    with django_assert_max_num_queries(6 + THROTTLE):
         response = client.get("/api/v1/claims/")
     assert len(response.json()["results"]) == min(2 * size, 100)
 
@@ -101,6 +107,28 @@ def test_it_lists_reply_labels_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(5 + THROTTLE):
         response = client.get("/api/v1/reply-labels/")
     assert len(response.json()["results"]) == min(2 * size, 100)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_lists_relations_in_a_fixed_number_of_queries(
+    corpus, rita, size, django_assert_max_num_queries
+):
+    build(corpus, size)
+    client = client_for(rita)
+    with django_assert_max_num_queries(5 + THROTTLE):
+        response = client.get("/api/v1/relations/")
+    assert len(response.json()["results"]) == min(2 * size, 100)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_lists_filtered_relations_in_a_fixed_number_of_queries(
+    corpus, size, django_assert_max_num_queries
+):
+    annotator, _ = build(corpus, size)
+    client = client_for(annotator)
+    with django_assert_max_num_queries(6 + THROTTLE):  # one more for the type name to check
+        response = client.get("/api/v1/relations/?type=support&gold=false")
+    assert len(response.json()["results"]) == min(size, 100)
 
 
 @pytest.mark.parametrize("size", SIZES)

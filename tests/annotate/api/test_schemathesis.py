@@ -51,6 +51,7 @@ OPERATIONS = [
     "GET /api/v1/corpora/{slug}/export/",
     "GET /api/v1/threads/{id}/",
     "GET /api/v1/claims/",
+    "GET /api/v1/relations/",
     "GET /api/v1/reply-labels/",
 ]
 MAX_EXAMPLES = 20

@@ -165,9 +165,6 @@ def test_threadlab_to_brat_to_threadlab_keeps_every_text_and_label(labelled, tmp
     assert comparable(jsonl_of(copy)) == comparable(jsonl_of(labelled))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the database keeps no relations or attributes until branch relations lands"
-)
 def test_brat_to_threadlab_to_brat_keeps_every_span_type_attribute_and_relation(tmp_path):
     samples = [SAMPLES / name for name in ("plain", "cmv", "bytes")]
     threads_import(corpus_slug="cmv", paths=samples, fmt="brat")

@@ -20,11 +20,6 @@ from threads.models import Article, Comment
 
 pytestmark = pytest.mark.django_db
 
-# The samples bring relations and attributes, which main refuses until branch relations lands.
-pending_relations = pytest.mark.xfail(
-    strict=True, reason="relations and attributes are refused until branch relations lands"
-)
-
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
@@ -37,7 +32,6 @@ def imported(*paths: Path, **options):
     )
 
 
-@pending_relations
 def test_it_imports_a_cmv_thread_as_an_article_and_its_chain_of_replies():
     imported(SAMPLES / "cmv")
 
@@ -48,7 +42,6 @@ def test_it_imports_a_cmv_thread_as_an_article_and_its_chain_of_replies():
     assert comments == [("t1_dk1", 0), ("t1_dk2", 1), ("t1_dk3", 2)]
 
 
-@pending_relations
 def test_it_stores_each_span_as_a_claim_on_its_text_with_its_type_and_stance():
     imported(SAMPLES / "cmv")
 
@@ -62,7 +55,6 @@ def test_it_stores_each_span_as_a_claim_on_its_text_with_its_type_and_stance():
     assert (vans.stance.name, vans.note) == ("oppose", "Concedes nothing yet.")
 
 
-@pending_relations
 def test_the_labels_are_the_folders_annotators_whose_account_is_created():
     summary = imported(SAMPLES / "cmv")
 
@@ -72,14 +64,12 @@ def test_the_labels_are_the_folders_annotators_whose_account_is_created():
     assert set(Claim.objects.values_list("annotator__username", flat=True)) == {"cmv"}
 
 
-@pending_relations
 def test_the_annotator_option_names_whose_labels_they_are():
     imported(SAMPLES / "cmv", annotator="hidey")
 
     assert set(Claim.objects.values_list("annotator__username", flat=True)) == {"hidey"}
 
 
-@pending_relations
 def test_as_gold_imports_gold_claims_settled_by_the_annotator():
     imported(SAMPLES / "cmv", annotator="victor", as_gold=True)
 
@@ -88,7 +78,6 @@ def test_as_gold_imports_gold_claims_settled_by_the_annotator():
     assert {c.annotator.username for c in claims} == {"victor"}
 
 
-@pending_relations
 def test_the_summary_counts_byte_offset_files_and_lists_the_values_it_added():
     summary = imported(SAMPLES / "cmv", SAMPLES / "bytes")
 
@@ -98,7 +87,6 @@ def test_the_summary_counts_byte_offset_files_and_lists_the_values_it_added():
     assert "claim type: MajorClaim, Claim, Premise" in str(summary)
 
 
-@pending_relations
 def test_byte_offsets_become_code_points_around_non_ascii_text():
     imported(SAMPLES / "bytes")
 
@@ -134,7 +122,6 @@ def test_a_bad_pair_beside_good_ones_imports_nothing(tmp_path, bad):
     assert not Article.objects.exists() and not Claim.objects.exists()
 
 
-@pending_relations
 def test_it_imports_an_uploaded_zip_of_pairs_naming_a_file_inside_in_errors():
     sink = io.BytesIO()
     with zipfile.ZipFile(sink, "w") as archive:

@@ -306,8 +306,9 @@ def test_it_exports_in_a_fixed_number_of_queries(
 ):
     corpus = make_corpus(n_threads, comments)
 
-    # The schema, then per chunk: articles, comments, claims, reply labels; then the end.
-    with django_assert_max_num_queries(6):
+    # The schema, then per chunk: articles, comments, claims, relations, reply labels; then the
+    # end.
+    with django_assert_max_num_queries(7):
         records = list(corpus_threads(corpus=corpus))
 
     assert len(records) == n_threads

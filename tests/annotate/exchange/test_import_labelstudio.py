@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from annotate.exchange import corpus_export_stream, threads_import
-from annotate.models import Claim, ReplyLabel
+from annotate.models import Claim, Relation, ReplyLabel
 from threads.formats.records import FormatError, ReadOptions
 from threads.models import Article, Comment, Corpus
 
@@ -78,10 +78,21 @@ def test_it_imports_the_labels_as_gold_when_asked():
     assert set(Claim.objects.values_list("annotator__username", flat=True)) == {"victor"}
 
 
-def test_it_refuses_relations_until_the_database_keeps_them():
-    with pytest.raises(FormatError, match="relations .* which Threadlab does not keep yet"):
-        imported(PLAIN)
-    assert not Article.objects.exists()
+def test_it_imports_relations_as_claim_relations():
+    summary = imported(PLAIN)
+    relations = list(Relation.objects.select_related("from_claim", "to_claim", "type"))
+    assert summary.relations == len(relations) > 0
+    for relation in relations:
+        assert relation.from_claim.annotator_id == relation.to_claim.annotator_id
+        assert relation.type.kind == "relation"
+    lines = b"".join(corpus_export_stream(corpus=Corpus.objects.get(slug="ls"), fmt="jsonl"))
+    exported = [
+        r
+        for line in lines.splitlines()
+        for c in json.loads(line)["annotations"]["claims"]
+        for r in c.get("relations", [])
+    ]
+    assert len(exported) == len(relations)
 
 
 def test_it_imports_nothing_when_a_later_file_has_a_bad_region(tmp_path):

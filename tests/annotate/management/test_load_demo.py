@@ -12,7 +12,14 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from rest_framework.authtoken.models import Token
 
-from annotate.models import AnnotationEvent, Assignment, Claim, CorpusGrant, ReplyLabel
+from annotate.models import (
+    AnnotationEvent,
+    Assignment,
+    Claim,
+    CorpusGrant,
+    Relation,
+    ReplyLabel,
+)
 from tests.factories import ClaimFactory
 from threads.models import Article, Comment, Corpus
 
@@ -162,7 +169,15 @@ def test_it_gives_alice_and_bob_labels_that_partly_disagree(users_file):
 def test_it_records_the_demo_labels_in_the_history(users_file):
     load(users_file)
 
-    assert AnnotationEvent.objects.count() == Claim.objects.count() + ReplyLabel.objects.count()
+    labels = Claim.objects.count() + Relation.objects.count() + ReplyLabel.objects.count()
+    assert AnnotationEvent.objects.count() == labels
+
+
+def test_it_gives_the_demo_claims_relations(users_file):
+    load(users_file)
+
+    relations = Relation.objects.values_list("annotator__username", "type__name")
+    assert sorted(relations) == [("alice", "attack"), ("bob", "attack"), ("bob", "support")]
 
 
 def test_it_adds_the_demo_labels_once(users_file):

@@ -14,6 +14,7 @@ from tests.factories import (
     AssignmentFactory,
     ClaimFactory,
     CommentFactory,
+    RelationFactory,
     ReplyLabelFactory,
     UserFactory,
 )
@@ -128,17 +129,23 @@ def test_it_leaves_the_review_status_alone_when_the_page_is_opened(as_victor, la
 
 
 def _big_thread(corpus, annotators, comments):
+    """Chains of three comments, each with a claim of every annotator that (but at the top of
+    a chain) supports the same annotator's claim above it, and a reply label of each."""
     article = ArticleFactory(corpus=corpus)
     parent = None
+    above = {}
     for i in range(comments):
         comment = CommentFactory(
             article=article, parent=parent if i % 3 else None, text="Some words here."
         )
         parent = comment
         for who in annotators:
-            ClaimFactory(
+            claim = ClaimFactory(
                 annotator=who, article=article, comment=comment, start=0, end=4, quote="Some"
             )
+            if i % 3:
+                RelationFactory(from_claim=claim, to_claim=above[who])
+            above[who] = claim
             ReplyLabelFactory(annotator=who, comment=comment)
     for who in annotators:
         AssignmentFactory(annotator=who, article=article)
@@ -156,8 +163,9 @@ def test_it_reads_the_review_page_in_constant_queries(
         claim_id=gold_claim.pk,
         seen=gold.version_of(gold_claim),
     )
-    # 11 for the page, 9 more to compute and keep the thread's agreement figures (first visit).
-    with django_assert_max_num_queries(20):
+    # 12 for the page (one its relations), 9 more to compute and keep the thread's agreement
+    # figures (first visit).
+    with django_assert_max_num_queries(21):
         response = as_victor.get(_page(article))
     assert response.status_code == 200
 
@@ -490,7 +498,9 @@ def test_it_accepts_a_claim_in_constant_queries(
 ):
     article = _big_thread(corpus, [alice, bob], comments)
     claim = Claim.objects.filter(article=article, annotator=alice).last()
-    with django_assert_max_num_queries(20):
+    # 20 before relations; 2 to bring the claim's relations into gold (its relations, and the
+    # gold claims on their other ends' texts: none here), 1 for the text's relations shown again.
+    with django_assert_max_num_queries(23):
         response = as_victor.post(
             _url("review-accept", article),
             {"claim": claim.pk, "seen": gold.version_of(claim)},

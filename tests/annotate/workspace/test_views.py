@@ -27,6 +27,7 @@ from tests.factories import (
     ClaimFactory,
     CommentFactory,
     CorpusFactory,
+    RelationFactory,
     ReplyLabelFactory,
     label,
 )
@@ -345,7 +346,9 @@ def test_it_reads_a_page_of_comments_in_a_constant_number_of_queries(
     as_alice, alice, corpus, django_assert_max_num_queries, start
 ):
     _small, big = _big_threads(alice, corpus, sizes=(10, 2000 if start == 100 else 5000))
-    with django_assert_max_num_queries(7):
+    # The assignment, schema, comments, their claims, the claims' relations, reply labels; the
+    # session comes from the cache.
+    with django_assert_max_num_queries(8):
         response = as_alice.get(_page_url(big, start), **HX)
     assert response.content.decode().count('class="comment node"') == 100
 
@@ -365,11 +368,17 @@ def test_it_offers_claim_targets_up_the_chain_of_a_comment_not_yet_loaded(as_ali
     assert f'value="c{up.pk}"' in body and f'value="c{aside.pk}"' not in body
 
 
-def test_it_reads_the_thread_page_in_at_most_eight_queries(
-    as_alice, thread, django_assert_max_num_queries
+def test_it_reads_the_thread_page_in_at_most_nine_queries(
+    as_alice, alice, thread, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(8):
-        as_alice.get(_thread_url(thread["article"]))
+    article = thread["article"]
+    up = ClaimFactory(annotator=alice, article=article)
+    RelationFactory(
+        from_claim=ClaimFactory(annotator=alice, article=article, comment=thread["c1"]), to_claim=up
+    )
+    with django_assert_max_num_queries(9):
+        response = as_alice.get(_thread_url(article))
+    assert "supports" in response.content.decode()
 
 
 # --- The claim form ----------------------------------------------------------------------------
@@ -478,7 +487,8 @@ def test_it_saves_a_claim_in_a_constant_number_of_queries(
     # entry and (the first claim) the assignment moved to in progress, in the test transaction's
     # savepoint; the text's claims; the progress. The session comes from the cache.
     # The session is read from the shared cache; the thread's kept agreement figures are dropped.
-    with django_assert_max_num_queries(12):
+    # The text's claims' relations, shown under them.
+    with django_assert_max_num_queries(13):
         response = as_alice.post(_create_url(thread), data, **HX)
     assert response.status_code == 200
 
@@ -668,7 +678,7 @@ def test_it_updates_a_claim_in_a_constant_number_of_queries(
 ):
     url = reverse("annotate:claim-update", args=[thread["article"].pk, claim.pk])
     data = _edit_post(thread)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):  # 16, and the relations of the text shown again
         as_alice.post(url, data, **HX)
 
 
@@ -826,7 +836,7 @@ def test_it_restores_a_claim_in_a_constant_number_of_queries(
 ):
     claim = ClaimFactory(annotator=alice, article=thread["article"], comment=thread["c1"])
     _delete(as_alice, thread, claim)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):  # 16, and the relations of the text shown again
         as_alice.post(_restore_url(thread, claim.pk), **HX)
 
 

@@ -18,10 +18,14 @@ to that span of the comment (or article body), ``comment_id`` naming a comment
 of the line (or null for the body; a reply label needs a comment), claim ids
 unique within their section, and a ``{"claim": id}`` target naming another
 claim of the same annotator in the same section (annotations or gold; a gold
-claim may target any gold claim). Gold claims and reply labels also carry
+claim may target any gold claim). A claim's ``relations`` are
+``[{"type", "claim"}]``, each naming another claim of the same annotator (gold:
+any gold claim) in the same section, once per type; its ``attributes`` a flat
+object of names to strings. Gold claims and reply labels also carry
 ``"settled_by"`` (the reviewer who settled it; the annotator when missing) and
 ``"source"`` (the annotator it was accepted from, or null when the reviewer drew
-it): ``GOLD_CLAIM_KEYS`` and ``GOLD_REPLY_LABEL_KEYS``.
+it): ``GOLD_CLAIM_KEYS`` and ``GOLD_REPLY_LABEL_KEYS``; so do gold relations
+(``GOLD_RELATION_KEYS``; ``settled_by`` null when missing: its claim's).
 
 Every error is a FormatError with the file, the line and the thread id; values no
 database stores (NaN, Infinity, NUL, lone surrogates) and a URL that is not http(s)
@@ -31,8 +35,10 @@ are refused by ``records.record_checked``, naming the field.
 from threads.formats.jsonl.keys import (
     CLAIM_KEYS,
     GOLD_CLAIM_KEYS,
+    GOLD_RELATION_KEYS,
     GOLD_REPLY_LABEL_KEYS,
     PROVENANCE_KEYS,
+    RELATION_KEYS,
     REPLY_LABEL_KEYS,
     SUPPORTED_TOWARD,
 )
@@ -50,8 +56,10 @@ from threads.formats.jsonl.writing import (
 __all__ = [
     "CLAIM_KEYS",
     "GOLD_CLAIM_KEYS",
+    "GOLD_RELATION_KEYS",
     "GOLD_REPLY_LABEL_KEYS",
     "PROVENANCE_KEYS",
+    "RELATION_KEYS",
     "REPLY_LABEL_KEYS",
     "SUPPORTED_TOWARD",
     "_encode",

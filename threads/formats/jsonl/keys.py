@@ -19,13 +19,13 @@ CLAIM_KEYS = (
     "attributes",
 )
 REPLY_LABEL_KEYS = ("annotator", "comment_id", "label", "toward")
-# Read and written as DESIGN.md's export has them, but only empty (relations, attributes) for now:
-# the database holds neither relations nor claim attributes yet, so a file that has them is
-# refused rather than cut short. A reply label is toward its comment's parent (the default) or
-# the thread's root, the article.
+# A reply label is toward its comment's parent (the default) or the thread's root, the article.
 SUPPORTED_TOWARD = ("parent", "root")
+# A claim's relation: {"type": "support", "claim": <id of a claim of the same line and section>}.
+RELATION_KEYS = ("type", "claim")
 # Gold labels say who settled them and where they came from (DESIGN.md "Export").
 PROVENANCE_KEYS = ("settled_by", "source")
 GOLD_CLAIM_KEYS = (*CLAIM_KEYS, *PROVENANCE_KEYS)
 GOLD_REPLY_LABEL_KEYS = (*REPLY_LABEL_KEYS, *PROVENANCE_KEYS)
+GOLD_RELATION_KEYS = (*RELATION_KEYS, *PROVENANCE_KEYS)
 _REQUIRED_CLAIM_KEYS = CLAIM_KEYS[:9]

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from threads.formats.jsonl.keys import _REQUIRED_CLAIM_KEYS, REPLY_LABEL_KEYS, SUPPORTED_TOWARD
+from threads.formats.jsonl.keys import (
+    _REQUIRED_CLAIM_KEYS,
+    GOLD_RELATION_KEYS,
+    PROVENANCE_KEYS,
+    RELATION_KEYS,
+    REPLY_LABEL_KEYS,
+    SUPPORTED_TOWARD,
+)
 from threads.formats.jsonl.values import as_id, kind_of
 from threads.formats.records import (
     parse_datetime,
@@ -89,12 +96,8 @@ def check_labels(
                     parse_datetime(stamp)
                 except ValueError:
                     raise fail(f'{where}: "{key}" {stamp!r} is not an ISO 8601 time') from None
-        for key, empty in (("relations", []), ("attributes", {})):
-            if raw.get(key) not in (None, empty):
-                raise fail(
-                    f'{where}: "{key}" is not supported yet: Threadlab does not keep claim'
-                    f" {key} so far, so this file would not import whole (leave it empty)"
-                )
+        relations = _relations(raw.get("relations"), where, gold, fail)
+        attributes = _attributes(raw.get("attributes"), where, fail)
         annotator_of[claim_id] = annotator
         provenance = _provenance(raw, annotator, where, gold, fail)
         claims.append(
@@ -111,8 +114,8 @@ def check_labels(
                 "note": note,
                 "created_at": raw.get("created_at"),
                 "updated_at": raw.get("updated_at"),
-                "relations": [],
-                "attributes": {},
+                "relations": relations,
+                "attributes": attributes,
                 **provenance,
             }
         )
@@ -133,6 +136,20 @@ def check_labels(
                     " annotator's own claims"
                 )
     _check_target_cycles(claims, section, fail)
+    for claim in claims:
+        where = f"{section} claim {claim['id']!r}"
+        for relation in claim["relations"]:
+            other = relation["claim"]
+            if other == claim["id"]:
+                raise fail(f"{where}: a relation to itself ({relation['type']!r})")
+            if other not in annotator_of:
+                raise fail(f"{where}: relation to claim {other!r}, which is not in {section}")
+            if not gold and annotator_of[other] != claim["annotator"]:
+                raise fail(
+                    f"{where} by {claim['annotator']!r} relates to claim {other!r} by"
+                    f" {annotator_of[other]!r}: a claim relates only to its annotator's own"
+                    " claims"
+                )
 
     labels: list[dict[str, Any]] = []
     seen: set[tuple[str, str, str]] = set()
@@ -172,6 +189,57 @@ def check_labels(
             }
         )
     return {"claims": claims, "reply_labels": labels}
+
+
+def _relations(value: Any, where: str, gold: bool, fail: Any) -> list[dict[str, Any]]:
+    """A claim's relations: a list of ``{"type", "claim"}`` (gold ones may add ``settled_by``,
+    the annotator of its claim when missing or null, and ``source``), each once."""
+    if value is None:
+        return []
+    if type(value) is not list:
+        raise fail(f'{where}: "relations" must be a list, not {kind_of(value)}')
+    allowed = GOLD_RELATION_KEYS if gold else RELATION_KEYS
+    relations: list[dict[str, Any]] = []
+    seen: set[tuple[str, Any]] = set()
+    for index, raw in enumerate(value):
+        what = f"{where}: relation {index + 1}"
+        if type(raw) is not dict:
+            raise fail(f"{what} must be an object, not {kind_of(raw)}")
+        unknown = sorted(set(raw) - set(allowed))
+        if unknown:
+            raise fail(f"{what} has unknown field {unknown[0]!r} (it has {', '.join(allowed)})")
+        kind, other = raw.get("type"), raw.get("claim")
+        if type(kind) is not str or not kind:
+            raise fail(f'{what}: "type" must be a non-empty string (a relation type)')
+        if type(other) not in (int, str):
+            raise fail(f'{what}: "claim" must be the id of a claim of this line')
+        if (kind, other) in seen:
+            raise fail(f"{what}: {kind!r} to claim {other!r} twice")
+        seen.add((kind, other))
+        relation = {"type": kind, "claim": other}
+        if gold:
+            for key in PROVENANCE_KEYS:
+                name = raw.get(key)
+                if name is not None and (type(name) is not str or not name):
+                    raise fail(f'{what}: "{key}" must be a username or null')
+                relation[key] = name
+        relations.append(relation)
+    return relations
+
+
+def _attributes(value: Any, where: str, fail: Any) -> dict[str, str]:
+    """A claim's attributes: a flat object of names to strings (brat attributes)."""
+    if value is None:
+        return {}
+    if type(value) is not dict:
+        raise fail(f'{where}: "attributes" must be an object of names to strings')
+    for name, text in value.items():
+        if not name or type(text) is not str:
+            raise fail(
+                f"{where}: attribute {name!r} must have a name and a string value, not"
+                f" {kind_of(text)}"
+            )
+    return value
 
 
 def _provenance(
