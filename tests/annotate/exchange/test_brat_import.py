@@ -122,7 +122,7 @@ def test_a_bad_pair_beside_good_ones_imports_nothing(tmp_path, bad):
     assert not Article.objects.exists() and not Claim.objects.exists()
 
 
-def test_it_imports_an_uploaded_zip_of_pairs_naming_a_file_inside_in_errors():
+def test_it_imports_an_uploaded_zip_of_pairs_naming_a_file_inside_in_errors(tmp_path):
     sink = io.BytesIO()
     with zipfile.ZipFile(sink, "w") as archive:
         for path in (SAMPLES / "cmv").iterdir():
@@ -131,15 +131,22 @@ def test_it_imports_an_uploaded_zip_of_pairs_naming_a_file_inside_in_errors():
         archive.writestr("corpus/bob/t3_5xcmv.ann", "E1\tClaim:T1\n")
 
     with pytest.raises(FormatError) as error:
-        threads_import_upload(corpus_slug="cmv", name="up.zip", data=sink.getvalue())
-    assert error.value.file == "up.zip/corpus/bob/t3_5xcmv.ann"
+        threads_import_upload(corpus_slug="cmv", name="up.zip", path=saved(tmp_path, sink))
+    assert error.value.file == "up.zip: corpus/bob/t3_5xcmv.ann"
 
     good = io.BytesIO()
     with zipfile.ZipFile(good, "w") as archive:
         for path in (SAMPLES / "cmv").iterdir():
             archive.write(path, f"corpus/alice/{path.name}")
-    summary = threads_import_upload(corpus_slug="cmv", name="up.zip", data=good.getvalue())
+    summary = threads_import_upload(corpus_slug="cmv", name="up.zip", path=saved(tmp_path, good))
     assert (summary.threads, summary.claims) == (1, 7)
+
+
+def saved(folder, data: io.BytesIO):
+    """The upload as the admin's form saves it: a file on disk."""
+    path = folder / f"upload-{len(list(folder.iterdir()))}.zip"
+    path.write_bytes(data.getvalue())
+    return path
 
 
 def test_import_threads_takes_the_brat_options(tmp_path):
