@@ -110,7 +110,7 @@ def test_the_stream_reads_the_database_in_a_fixed_number_of_queries(
         article = ArticleFactory(corpus=labelled, external_id=f"more-{n}")
         CommentFactory(article=article)
 
-    with django_assert_max_num_queries(7)  # the relations are one more read:
+    with django_assert_max_num_queries(7):  # the relations are one more read
         data = b"".join(corpus_export_stream(corpus=labelled, fmt="brat"))
 
     assert len(zipfile.ZipFile(io.BytesIO(data)).namelist()) == 3 * (threads + 4) + 1
