@@ -27,7 +27,7 @@ def test_it_lists_the_import_and_export_formats_on_a_corpus_page(labelled, rita)
     body = client_for(rita).get("/api/v1/corpora/demo/").json()
     assert body["import_formats"] == list(FORMATS)
     assert "labelstudio" in body["import_formats"]
-    assert body["export_formats"] == ["jsonl", "csv", "convokit"]
+    assert body["export_formats"] == ["jsonl", "csv", "convokit", "brat"]
 
 
 def test_the_export_endpoint_serves_every_export_format_the_corpus_page_lists():
