@@ -103,7 +103,9 @@ def test_it_imports_nothing_when_a_later_thread_is_bad(tmp_path):
     last = events / "germanwings-crash" / "580339510883561472" / "replies"
     reply = last / "580341050281869312.json"
     tweet = json.loads(reply.read_text(encoding="utf-8"))
-    reply.write_text(json.dumps({**tweet, "in_reply_to_status_id_str": "580341050281869312"}), encoding="utf-8")
+    reply.write_text(
+        json.dumps({**tweet, "in_reply_to_status_id_str": "580341050281869312"}), encoding="utf-8"
+    )
 
     with pytest.raises(FormatError) as caught:
         threads_import(corpus_slug="rumours", paths=[events])
