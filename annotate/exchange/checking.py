@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from django.utils import timezone
@@ -212,6 +213,7 @@ class ThreadChecker:
                 what=what,
                 corpus=self.corpus.slug,
                 error=error,
+                type_added=partial(self._label_id, LabelKind.RELATION, what=what, error=error),
             )
             by_id[local_id] = CheckedClaim(
                 local_id=local_id,

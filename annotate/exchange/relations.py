@@ -34,6 +34,7 @@ def relations_read(
     what: str,
     corpus: str,
     error: Callable[..., FormatError],
+    type_added: Callable[[str], int] | None = None,
 ) -> list[CheckedRelation]:
     """The claim's relations with their types as ids of the schema (an unknown type is an error
     naming the ones there are). A gold relation is settled by its ``settled_by`` (the claim's,
@@ -45,6 +46,10 @@ def relations_read(
             raise error(f"{what}: a relation must be an object, not {relation!r}")
         name, other = relation.get("type"), relation.get("claim")
         type_id = type_ids.get(name) if isinstance(name, str) else None
+        if type_id is None and type_added is not None and isinstance(name, str):
+            # A type the schema lacks: added to it (listed in the summary) or, with
+            # --strict-schema, refused there, as for the other kinds (schema_additions).
+            type_id = type_added(name)
         if type_id is None:
             known = ", ".join(sorted(type_ids)) or "none"
             raise error(

@@ -100,6 +100,29 @@ def test_byte_offsets_become_code_points_around_non_ascii_text():
     assert comment.text.endswith("it shows.")  # the post ending past the text, clamped
 
 
+RELATED = "T1\tclaim 0 4\tCars\nT2\tclaim 9 14\tloud.\nR1\tPartial-Attack Arg1:T2 Arg2:T1\n"
+
+
+def test_it_adds_a_relation_type_the_schema_lacks_as_it_adds_the_other_kinds(tmp_path):
+    # As the AbstRCT corpus does: relations typed Support, Attack, Partial-Attack.
+    pair(tmp_path / "x", "t", "Cars are loud.", RELATED)
+
+    summary = imported(tmp_path / "x", annotator="ann")
+
+    assert "relation type: Partial-Attack" in str(summary)
+    assert LabelValue.objects.filter(kind=LabelKind.RELATION, name="Partial-Attack").exists()
+
+
+def test_strict_schema_refuses_a_relation_type_the_schema_lacks(tmp_path):
+    pair(tmp_path / "x", "t", "Cars are loud.", RELATED)
+
+    with pytest.raises(FormatError) as error:
+        imported(tmp_path / "x", annotator="ann", strict_schema=True)
+
+    assert "Partial-Attack" in str(error.value)
+    assert not Article.objects.exists()
+
+
 def test_strict_schema_refuses_a_brat_type_the_schema_lacks_and_imports_nothing():
     with pytest.raises(FormatError) as error:
         imported(SAMPLES / "cmv", strict_schema=True)
