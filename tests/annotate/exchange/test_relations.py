@@ -13,7 +13,7 @@ import pytest
 from annotate.exchange import corpus_export, corpus_export_stream, threads_import
 from annotate.models import LabelKind, Relation
 from tests.factories import ClaimFactory, RelationFactory, UserFactory, label
-from threads.formats.records import FormatError
+from threads.formats.records import FormatError, ReadOptions
 from threads.models import Corpus
 
 pytestmark = pytest.mark.django_db
@@ -199,11 +199,21 @@ def test_it_refuses_a_relation_to_another_branch(tmp_path):
     assert "not in the same text or in a text this one replies to" in error
 
 
-def test_it_refuses_an_unknown_relation_type_naming_the_known_ones(tmp_path):
+def test_it_adds_an_unknown_relation_type_to_the_schema(tmp_path):
     path = write(tmp_path, [claim(1), claim(2, relations=[{"type": "rebuts", "claim": 1}])])
-    assert "unknown relation type 'rebuts' (corpus 'demo' has: attack, support)" in import_error(
-        path
-    )
+
+    summary = threads_import(corpus_slug="demo", paths=[path])
+
+    assert "relation type: rebuts" in str(summary)
+    assert Relation.objects.get().type.name == "rebuts"
+
+
+def test_strict_schema_refuses_an_unknown_relation_type_naming_the_known_ones(tmp_path):
+    path = write(tmp_path, [claim(1), claim(2, relations=[{"type": "rebuts", "claim": 1}])])
+    with pytest.raises(FormatError) as caught:
+        threads_import(corpus_slug="demo", paths=[path], options=ReadOptions(strict_schema=True))
+    assert "unknown relation type 'rebuts': corpus 'demo' has attack, support" in str(caught.value)
+    assert not Relation.objects.exists()
 
 
 def test_it_refuses_a_relation_to_itself(tmp_path):
