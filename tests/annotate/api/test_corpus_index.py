@@ -122,6 +122,12 @@ def test_page_one_of_a_corpus_reads_its_own_rows_alone(listed):
         assert len(page) == PAGE + 1
 
         plan = json.loads(page.explain(format="json", analyze=True))[0]["Plan"]
+        if listed["index"] not in json.dumps(plan):
+            # Statistics another test's rows left behind (this server has no autovacuum): fresh
+            # ones, as the importer takes after a load, then the plan again.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {listed['table']}, threads_article, threads_comment")
+            plan = json.loads(page.explain(format="json", analyze=True))[0]["Plan"]
 
         # The table is read through the corpus's index alone: an ordered Index Scan that
         # stops after the page, or (a small corpus) a bitmap of the corpus's rows, sorted.
