@@ -171,6 +171,9 @@ def assignment_overlap_create(
             "chosen: each thread needs k different annotators."
         )
     annotator_pool_check(corpus=corpus, annotators=pool)
+    # One plan at a time per corpus: a second one (another admin, a double-submitted form)
+    # waits here and then plans around the first's assignments instead of colliding with them.
+    Corpus.objects.select_for_update().filter(pk=corpus.pk).values_list("pk").get()
     if articles is None:
         thread_ids = list(
             Article.objects.filter(corpus=corpus)

@@ -7,7 +7,7 @@ from collections import Counter
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from annotate.models import (
@@ -46,6 +46,9 @@ def _gold_reply_set(
         .filter(comment=comment, is_gold=True, toward=toward)
         .first()
     )
+    if existing is not None and (existing.label_id, existing.source_id) == (label.pk, source_id):
+        # The same request again (a double click, a second tab): it is already so.
+        return existing
     if version_of(existing) != seen_gold:
         which = f"The gold reply label {Toward(toward).label}"
         if existing is None:
@@ -60,18 +63,31 @@ def _gold_reply_set(
         )
     now = timezone.now()
     if existing is None:
-        gold = ReplyLabel.objects.create(
-            annotator_id=reviewer.pk,
-            source_id=source_id,
-            article_id=comment.article_id,
-            corpus_id=comment.article.corpus_id,
-            comment=comment,
-            label=label,
-            toward=toward,
-            is_gold=True,
-            created_at=now,
-            updated_at=now,
-        )
+        try:
+            with transaction.atomic():
+                gold = ReplyLabel.objects.create(
+                    annotator_id=reviewer.pk,
+                    source_id=source_id,
+                    article_id=comment.article_id,
+                    corpus_id=comment.article.corpus_id,
+                    comment=comment,
+                    label=label,
+                    toward=toward,
+                    is_gold=True,
+                    created_at=now,
+                    updated_at=now,
+                )
+        except IntegrityError:
+            # Another request set this gold label meanwhile (the unique constraint waited for
+            # it): the same label is a 200, another one a conflict, as if it had come first.
+            return _gold_reply_set(
+                reviewer=reviewer,
+                comment=comment,
+                label=label,
+                toward=toward,
+                source_id=source_id,
+                seen_gold=seen_gold,
+            )
         _record(
             actor=reviewer,
             action=EventAction.CREATE,
