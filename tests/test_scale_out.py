@@ -4,8 +4,9 @@ Two gunicorn processes, started as ``make web`` starts one (its flags, after one
 ``collectstatic``), on two ports against the test database: an annotator signs in through
 one and is signed in on the other, signs out there and is signed out on the first, because
 sessions and the cache live in the database, not in a process. Each process writes one JSON
-line a request on stdout. (Jobs started on one process and watched on the other come with
-the background workers of branch ``jobs``.)
+line a request on stdout. A job started through one is run by a worker process (``manage.py
+db_worker``, as ``make worker`` runs it) and watched to its end through the other: jobs are
+rows of the database, and their progress files lie in the one ``JOBS_ROOT`` every process shares.
 """
 
 from __future__ import annotations
@@ -27,7 +28,14 @@ import pytest
 from django.conf import global_settings
 from django.db import connection
 
-from tests.factories import PASSWORD, AssignmentFactory, UserFactory
+from annotate.models import Job, JobKind, JobState
+from tests.factories import (
+    PASSWORD,
+    AssignmentFactory,
+    ClaimFactory,
+    CorpusGrantFactory,
+    UserFactory,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -48,6 +56,8 @@ def _free_port() -> int:
 
 
 def _environment(static_root: Path) -> dict[str, str]:
+    """What every process of the deployment shares: the database, the secret, the jobs' folder
+    (a volume of the compose file); every agreement figure is computed by a job."""
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
     return os.environ | {
@@ -60,6 +70,8 @@ def _environment(static_root: Path) -> dict[str, str]:
         "LOG_FORMAT": "json",
         "CONN_MAX_AGE": "0",
         "ENV_FILE": "/nonexistent",
+        "JOBS_ROOT": str(static_root.parent / "jobs"),
+        "AGREEMENT_INLINE_THREADS": "0",
     }
 
 
@@ -212,3 +224,39 @@ def test_each_web_process_logs_one_json_line_a_request_with_its_id(servers):
     assert (line["method"], line["path"], line["status"]) == ("GET", "/healthz", 200)
     assert "duration_ms" in line  # the request log carries its timing (its value: bench/)
     assert "user_id" in line
+
+
+def test_a_job_started_on_one_web_process_is_run_by_a_worker_and_watched_on_another(
+    servers, static_root, settings
+):
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS  # the servers' own
+    first, second = servers
+    rita = UserFactory(username="rita")
+    claim = ClaimFactory()
+    corpus = claim.article.corpus
+    CorpusGrantFactory(user=rita, corpus=corpus, role="reviewer")
+    cookies: dict[str, str] = {}
+    sign_in(first, "rita", cookies)
+
+    page = request(first, "GET", f"/corpora/{corpus.slug}/agreement/", cookies=cookies)
+    assert page.status == 200
+    assert "Waiting for a worker" in page.body
+    job = Job.objects.get(kind=JobKind.AGREEMENT, corpus=corpus)
+    watched = request(second, "GET", f"/jobs/{job.pk}/", cookies=cookies)
+    assert (watched.status, job.state) == (200, JobState.QUEUED)
+    assert "Waiting for a worker" in watched.body
+
+    worker = subprocess.run(
+        [sys.executable, "manage.py", "db_worker", "--batch", "--no-reload", "--no-startup-delay"],
+        cwd=ROOT,
+        env=_environment(static_root),
+        capture_output=True,
+        timeout=120,
+    )
+    assert worker.returncode == 0, worker.stderr.decode()
+
+    done = request(second, "GET", f"/jobs/{job.pk}/", cookies=cookies)
+    assert done.status == 200
+    assert "<h2>Done</h2>" in done.body
+    figures = request(second, "GET", f"/corpora/{corpus.slug}/agreement/", cookies=cookies)
+    assert "Computing" not in figures.body
