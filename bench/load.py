@@ -20,8 +20,9 @@ seconds (as the page does: htmx headers, the CSRF token, a client token so that 
 twice is one claim), set reply labels, load the next page of comments, and mark a thread done
 after a dozen saves before moving to their next. Reviewers page their threads and open the
 review and agreement pages; researchers page the claims API and now and then stream a corpus
-export. A save that meets a connection error or a 5xx is sent again with the same client
-token, up to three times (a browser's user would click again); every save's outcome goes to
+export. Every request that meets a connection error or a 5xx is sent again, up to three times in all
+(a browser's user would click again; a save with the same client token, so it is still one
+claim): each request's outcome goes to ``var/load/requests.csv`` and each save's to
 ``var/load/saves.csv`` for ``load_plan.py check``, and the server's memory every 15 s to
 ``var/load/memory.csv``.
 """
@@ -68,6 +69,47 @@ def _log_save(username: str, token: str, status: int, attempts: int) -> None:
             _saves_log[1].writerow(["username", "client_token", "status", "attempts"])
     _saves_log[1].writerow([username, token, status, attempts])
     _saves_log[0].flush()
+
+
+_requests_log = None
+
+
+def send(client, method: str, path: str, *, name: str, **kwargs):
+    """One request as a person's browser would repeat it: sent again, a second later and up to
+    ``RETRIES`` times in all, when the connection failed or the server answered 5xx (a 4xx is a
+    refusal: sending it again would be refused again). Every attempt is in locust's figures; the
+    outcome (last status, attempts) goes to ``var/load/requests.csv`` for ``load_plan.py
+    check``. Returns the last response (``status_code`` 0 when there was none)."""
+    global _requests_log
+    attempts, status = 0, 0
+    while attempts < RETRIES:
+        attempts += 1
+        with client.request(method, path, name=name, catch_response=True, **kwargs) as response:
+            try:
+                if kwargs.get("stream"):
+                    for _ in response.iter_content(65536):
+                        pass
+                status = response.status_code or 0
+            except OSError as error:  # the connection broke mid-stream
+                status = 0
+                response.failure(f"{type(error).__name__} mid-stream")
+            else:
+                if 0 < status < 400:
+                    response.success()
+                else:
+                    response.failure(f"HTTP {status}")
+        if 0 < status < 500:
+            break
+        gevent.sleep(1)
+    if _requests_log is None:
+        handle = (OUT / "requests.csv").open("a", newline="")
+        _requests_log = (handle, csv.writer(handle))
+        if handle.tell() == 0:
+            _requests_log[1].writerow(["name", "status", "attempts"])
+    _requests_log[1].writerow([name, status, attempts])
+    _requests_log[0].flush()
+    response.attempts = attempts
+    return response
 
 
 @events.init_command_line_parser.add_listener
@@ -152,12 +194,14 @@ class SignedIn(HttpUser):
     abstract = True
 
     def sign_in(self, username: str) -> None:
-        page = self.client.get("/accounts/login/", name="login page")
+        page = send(self.client, "GET", "/accounts/login/", name="login page")
         match = _CSRF.search(page.text)
         assert match, f"login page: {page.status_code}"
-        self.client.post(
+        send(
+            self.client,
+            "POST",
             "/accounts/login/",
-            {
+            data={
                 "username": username,
                 "password": PLAN["password"],
                 "csrfmiddlewaretoken": match.group(1),
@@ -179,14 +223,19 @@ class Annotator(SignedIn):
         self.open_next_thread()
 
     def open_next_thread(self) -> None:
-        self.thread = self.threads.pop(0)
-        self.threads.append(self.thread)
+        # Each thread once: a thread marked done refuses labels (422), as it should. The plan
+        # gives each annotator more threads than ten minutes of saving get through (15 each);
+        # one who gets through them all goes back to the last and reads it.
+        if self.threads:
+            self.thread = self.threads.pop(0)
         self.comments = PLAN["comments"][str(self.thread)]
         self.saves = 0
-        self.client.get(f"/threads/{self.thread}/", name="thread page")
+        send(self.client, "GET", f"/threads/{self.thread}/", name="thread page")
 
     @task(6)
     def save_claim(self) -> None:
+        if not self.threads and self.saves >= SAVES_PER_THREAD:
+            return self.comments_page()  # every thread done: reading, not saving
         labels = PLAN["labels"]
         start = random.randrange(0, 9)
         comment_id, text = random.choice(self.comments)
@@ -202,35 +251,30 @@ class Annotator(SignedIn):
             "stance": random.choice(labels["stances"]),
             "target": labels["target"],
         }
-        status, attempts = 0, 0
-        while attempts < RETRIES:
-            attempts += 1
-            with self.client.post(
-                f"/threads/{self.thread}/claims/",
-                body,
-                headers=self.headers,
-                name="save claim",
-                catch_response=True,
-            ) as response:
-                status = response.status_code
-                if status == 200:
-                    response.success()
-                    break
-                response.failure(f"HTTP {status}")
-            if status and status < 500:
-                break  # refused, not lost: sending it again would be refused again
-            gevent.sleep(1)
-        _log_save(self.username, token, status, attempts)
+        response = send(
+            self.client,
+            "POST",
+            f"/threads/{self.thread}/claims/",
+            data=body,
+            headers=self.headers,
+            name="save claim",
+        )
+        _log_save(self.username, token, response.status_code or 0, response.attempts)
         self.saves += 1
-        if self.saves >= SAVES_PER_THREAD:
+        if self.saves == SAVES_PER_THREAD:
             self.mark_done()
-            self.open_next_thread()
+            if self.threads:
+                self.open_next_thread()
 
     @task(3)
     def reply_label(self) -> None:
-        self.client.post(
+        if not self.threads and self.saves >= SAVES_PER_THREAD:
+            return self.comments_page()
+        send(
+            self.client,
+            "POST",
             f"/threads/{self.thread}/reply-label/",
-            {
+            data={
                 "comment": random.choice(self.comments)[0],
                 "label": random.choice(PLAN["labels"]["reply_labels"]),
             },
@@ -240,16 +284,20 @@ class Annotator(SignedIn):
 
     @task(1)
     def comments_page(self) -> None:
-        self.client.get(
+        send(
+            self.client,
+            "GET",
             f"/threads/{self.thread}/comments/?from={random.randrange(len(self.comments))}",
             headers=self.headers,
             name="comments page",
         )
 
     def mark_done(self) -> None:
-        self.client.post(
+        send(
+            self.client,
+            "POST",
             f"/threads/{self.thread}/status/",
-            {"status": "done"},
+            data={"status": "done"},
             headers=self.headers,
             name="mark done",
         )
@@ -264,13 +312,13 @@ class Reviewer(SignedIn):
 
     @task(3)
     def review_thread(self) -> None:
-        self.client.get("/review/", name="review home")
+        send(self.client, "GET", "/review/", name="review home")
         thread = random.choice(PLAN["threads"])
-        self.client.get(f"/review/threads/{thread}/", name="review page")
+        send(self.client, "GET", f"/review/threads/{thread}/", name="review page")
 
     @task(1)
     def agreement(self) -> None:
-        self.client.get(f"/corpora/{PLAN['corpus']}/agreement/", name="agreement page")
+        send(self.client, "GET", f"/corpora/{PLAN['corpus']}/agreement/", name="agreement page")
 
 
 class Researcher(HttpUser):
@@ -285,17 +333,20 @@ class Researcher(HttpUser):
     def page_claims(self) -> None:
         url = f"/api/v1/claims/?corpus={PLAN['corpus']}"
         for _ in range(5):
-            page = self.client.get(url, name="api claims page").json()
+            response = send(self.client, "GET", url, name="api claims page")
+            if response.status_code != 200:
+                break
+            page = response.json()
             if not page.get("next"):
                 break
             url = page["next"]
 
     @task(1)
     def export(self) -> None:
-        with self.client.get(
+        send(
+            self.client,
+            "GET",
             f"/api/v1/corpora/{PLAN['corpus']}/export/?format=jsonl",
             name="api export",
             stream=True,
-        ) as response:
-            for _ in response.iter_content(65536):
-                pass
+        )
