@@ -37,6 +37,8 @@ _MAX_ID = 255
 _MAX_TITLE = 1000
 _MAX_AUTHOR = 255
 _MAX_URL = 2000
+# A set, not ``Toward.values``, which builds its list on every call (once per reply label).
+_TOWARDS = frozenset(Toward.values)
 
 
 class ThreadChecker:
@@ -299,7 +301,7 @@ class ThreadChecker:
             if comment is None or comment not in texts:
                 raise error(f"{what}: comment_id {comment!r} names no comment of the thread")
             toward = item.get("toward", Toward.PARENT)
-            if toward not in Toward.values:
+            if toward not in _TOWARDS:
                 raise error(f'{what}: "toward" {toward!r} is neither "parent" nor "root"')
             if (annotator, comment, toward) in seen:
                 raise error(f"{what}: a second label for the same comment toward the {toward}")

@@ -135,6 +135,33 @@ class NonFinite(float):
         return value
 
 
+def _storable(value: Any) -> bool:
+    """Whether ``value`` holds nothing :func:`_problem` would name: the same test, without
+    building a field name for every value it passes (an import's labels hold millions)."""
+    search = _UNSTORABLE.search
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if search(item) is not None:
+                return False
+        elif kind is dict:
+            for key, inner in item.items():
+                if type(key) is str and search(key) is not None:
+                    return False
+                if type(inner) is str:
+                    if search(inner) is not None:
+                        return False
+                elif inner is not None and type(inner) is not int and type(inner) is not bool:
+                    stack.append(inner)
+        elif kind is list:
+            stack.extend(item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            return False
+    return True
+
+
 def _problem(value: Any, path: str) -> tuple[str, str] | None:
     """(field, what is wrong) for the first unstorable thing in ``value``, or None."""
     kind = type(value)
@@ -187,15 +214,25 @@ def url_problem(url: str) -> str | None:
     return None
 
 
-def record_checked(thread: ThreadRecord, *, file: str | None) -> ThreadRecord:
+def record_checked(
+    thread: ThreadRecord, *, file: str | None, values_storable: bool = False
+) -> ThreadRecord:
     """``thread`` if every value in it can be stored; else a FormatError naming the field.
 
     Looks at every string (ids, title, body, authors, texts, labels, notes), every
     ``meta`` to its depth, and the article URL. The line is the comment's, or the thread's.
+    ``values_storable`` says the reader has ruled the values out already (orjson refuses NaN,
+    Infinity and lone surrogates, and the text held no ``\\u0000``): the URL alone is checked.
     """
 
     def fail(field: str, problem: str, line: int | None) -> FormatError:
         return FormatError(f'"{field}" {problem}', file=file, line=line, record=thread.id)
+
+    if values_storable:
+        wrong = url_problem(thread.url) if thread.url else None
+        if wrong:
+            raise fail("url", wrong, thread.line)
+        return thread
 
     head = (
         ("id", thread.id),
@@ -206,7 +243,7 @@ def record_checked(thread: ThreadRecord, *, file: str | None) -> ThreadRecord:
         ("meta", thread.meta),
     )
     for name, value in head:
-        found = _problem(value, name)
+        found = None if _storable(value) else _problem(value, name)
         if found:
             raise fail(*found, thread.line)
     if thread.url:
@@ -236,7 +273,7 @@ def record_checked(thread: ThreadRecord, *, file: str | None) -> ThreadRecord:
             ("meta", comment.meta),
         )
         for name, value in fields:
-            found = _problem(value, name)
+            found = None if _storable(value) else _problem(value, name)
             if found:
                 raise FormatError(
                     f'{where}"{found[0]}" {found[1]}',
@@ -245,7 +282,7 @@ def record_checked(thread: ThreadRecord, *, file: str | None) -> ThreadRecord:
                     record=thread.id,
                 )
     for section, labels in (("annotations", thread.annotations), ("gold", thread.gold)):
-        if labels:
+        if labels and not _storable(labels):
             found = _problem(labels, section)
             if found:
                 raise fail(*found, thread.line)

@@ -50,7 +50,12 @@ def parse_line(
         # still takes what json takes and orjson refuses (integers past 64 bits; NaN and
         # lone surrogates, which record_checked then refuses naming the field).
         obj = _loads_slowly(raw, file=file, line=line)
-    return thread_from_dict(obj, file=file, line=line)
+        storable = False
+    else:
+        # orjson refuses NaN, Infinity and lone surrogates; of what no database stores, only
+        # the NUL character gets through it, and only as the escape \u0000.
+        storable = (b"\\u0000" if isinstance(raw, bytes) else "\\u0000") not in raw
+    return thread_from_dict(obj, file=file, line=line, values_storable=storable)
 
 
 def _loads_slowly(raw: bytes | str, *, file: str | None, line: int | None) -> Any:
@@ -78,8 +83,15 @@ def _loads_slowly(raw: bytes | str, *, file: str | None, line: int | None) -> An
     return obj
 
 
-def thread_from_dict(obj: Any, *, file: str | None = None, line: int | None = None) -> ThreadRecord:
-    """A ThreadRecord from one decoded jsonl object, checked."""
+def thread_from_dict(
+    obj: Any,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    values_storable: bool = False,
+) -> ThreadRecord:
+    """A ThreadRecord from one decoded jsonl object, checked (``values_storable``: the decoder
+    has already ruled out every value no database stores, see ``record_checked``)."""
     if type(obj) is not dict:
         raise FormatError(
             f"expected a JSON object for a thread, found {kind_of(obj)}", file=file, line=line
@@ -175,4 +187,4 @@ def thread_from_dict(obj: Any, *, file: str | None = None, line: int | None = No
                 thread.annotations = labels
             else:
                 thread.gold = labels
-    return record_checked(thread, file=file)
+    return record_checked(thread, file=file, values_storable=values_storable)
