@@ -57,9 +57,7 @@ def test_it_keeps_one_reply_label_when_six_requests_set_it_at_once(thread, alice
     comment = thread["c1"]
     value = label(comment.article.corpus, LabelKind.REPLY_LABEL, "deny")
 
-    _, errors = at_once(
-        6, lambda: reply_label_set(annotator=alice, comment=comment, label=value)
-    )
+    _, errors = at_once(6, lambda: reply_label_set(annotator=alice, comment=comment, label=value))
 
     assert errors == []
     assert ReplyLabel.objects.filter(annotator=alice, comment=comment).count() == 1
@@ -115,9 +113,7 @@ def test_it_gives_each_thread_k_annotators_when_two_overlap_plans_run_at_once(co
         CorpusGrantFactory(user=user, corpus=corpus, role="annotator")
     articles = ArticleFactory.create_batch(4, corpus=corpus)
 
-    _, errors = at_once(
-        2, lambda: assignment_overlap_create(corpus=corpus, k=2, annotators=pool)
-    )
+    _, errors = at_once(2, lambda: assignment_overlap_create(corpus=corpus, k=2, annotators=pool))
 
     assert errors == []
     for article in articles:
