@@ -54,7 +54,8 @@ def parse_line(
     else:
         # orjson refuses NaN, Infinity and lone surrogates; of what no database stores, only
         # the NUL character gets through it, and only as the escape \u0000.
-        storable = (b"\\u0000" if isinstance(raw, bytes) else "\\u0000") not in raw
+        text = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass")
+        storable = b"\\u0000" not in text
     return thread_from_dict(obj, file=file, line=line, values_storable=storable)
 
 
