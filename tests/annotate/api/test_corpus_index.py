@@ -34,7 +34,7 @@ from threads.models import Comment
 pytestmark = pytest.mark.django_db
 
 PAGE = IdCursorPagination.page_size
-SMALL, LARGE = 120, 2000  # rows of the listed corpus (twice), and of the other one between
+SMALL, LARGE = 120, 8000  # rows of the listed corpus (twice), and of the other one between
 ANNOTATORS = 5
 
 
