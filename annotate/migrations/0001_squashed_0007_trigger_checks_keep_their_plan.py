@@ -14,43 +14,9 @@
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
-from django.db import migrations, models, router
-from django.db.migrations.operations.base import Operation
+from django.db import migrations, models
 
-
-class VendorSQL(Operation):
-    """Literal SQL statements for each database vendor, run in order.
-
-    RunSQL cannot tell the databases apart, and RunPython is invisible to sqlmigrate; this
-    runs each statement through ``schema_editor.execute()``, which sqlmigrate collects.
-    """
-
-    reduces_to_sql = True
-    reversible = True
-
-    def __init__(self, *, postgresql, sqlite, reverse_postgresql, reverse_sqlite):
-        self.sql = {"postgresql": postgresql, "sqlite": sqlite}
-        self.reverse_sql = {"postgresql": reverse_postgresql, "sqlite": reverse_sqlite}
-
-    def state_forwards(self, app_label, state):
-        pass
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        self._run(self.sql, app_label, schema_editor)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        self._run(self.reverse_sql, app_label, schema_editor)
-
-    def describe(self):
-        return "Literal SQL for each database"
-
-    def _run(self, statements, app_label, schema_editor):
-        connection = schema_editor.connection
-        if connection.vendor not in statements:
-            raise NotImplementedError(f"No SQL for the {connection.vendor} database.")
-        if router.allow_migrate(connection.alias, app_label):
-            for sql in statements[connection.vendor]:
-                schema_editor.execute(sql, params=None)
+from threads.vendor_sql import VendorSQL
 
 
 # The checks, one rule each: a claim's comment is in its article; a target claim has the
