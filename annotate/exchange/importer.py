@@ -167,7 +167,9 @@ def _cycle_collector_paused() -> Iterator[None]:
     tenth of those one over older ones: 5-9% of a PHEME import's CPU in ``perf``
     (bench/import_pheme.py). Reference counting, which frees everything outside a cycle,
     goes on; the records hold no cycles, and any an import makes are collected once the
-    collector is back. An import that finds it off (a caller's choice) leaves it off.
+    collector is back. An import that finds it off (a caller's choice, or another import
+    running in the same process) leaves it off, so the collector is never left off for good:
+    it is the whole process's, and the import that turned it off turns it on again.
     """
     if not gc.isenabled():
         yield
